@@ -1,0 +1,1 @@
+"""The application service: the only place that builds, loads and saves deals."""

@@ -1,0 +1,1 @@
+"""The only layer that knows HTTP and the command line."""
