@@ -1,0 +1,13 @@
+"""Liveness without a token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    """Answers without a token when the process is up."""
+    return {"status": "ok"}
