@@ -19,3 +19,7 @@ demo: $(BIN)/dealtrail
 # The whole suite: domain tests once; store tests on memory, SQLite and PostgreSQL.
 test: $(BIN)/dealtrail
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks as ratios against baselines measured in the same run (bench/run.py).
+bench: $(BIN)/dealtrail
+	$(BIN)/python -m bench.run
