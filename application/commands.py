@@ -189,7 +189,7 @@ class Commands(DealtrailCore):
             return d.numbered(d.complaints, no, "complaint")
 
         return self._run(deal_id, self._step(user, lambda d: complaint(d)["owner"]),
-                         lambda d, c: getattr(d, method)(c, no, **f), expected, [complaint])
+                         lambda d, c: getattr(d, command)(c, no, **f), expected, [complaint])
 
     # -- §4.8 records -------------------------------------------------------------------------------
     def attach_document(self, user: User, deal_id: UUID, expected: V = None,

@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import attrs
 from eventsourcing.application import AggregateNotFoundError, Application
