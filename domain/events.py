@@ -35,9 +35,10 @@ from domain.values import (
 )
 
 #: Event attributes that are not part of the event's ``data`` in the hash chain.
+#: ``class_version`` is what the library adds to a stored v2+ event's state.
 ENVELOPE = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic",
-     "on", "actor", "prev_hash", "hash"}
+     "on", "actor", "prev_hash", "hash", "class_version"}
 )
 
 
@@ -98,12 +99,21 @@ class Graded(DealEvent):
 
 
 class FollowUpLogged(DealEvent):
+    """v2 adds ``outcome``; a stored v1 event is upcast on read (its stored form and
+    hash stay v1: never rewritten)."""
+
+    class_version = 2
     channel: str
     contact: str
     summary: str
     feedback: str
     next_step: str
     next_step_due: date
+    outcome: str = ""
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["outcome"] = ""
 
 
 class CommitmentProposed(DealEvent):

@@ -56,14 +56,14 @@ class Prospecting(DealBase):
 
     def log_follow_up(self, ctx: Context, *, channel: str, contact: str, summary: str,
                       feedback: str, next_step: str, next_step_due: date,
-                      on: date | None = None) -> None:
+                      outcome: str = "", on: date | None = None) -> None:
         day = on or ctx.today
         self.check_not_future(ctx, on=day)
         self.check_contact(contact, "contact")
         self.check_order(next_step_due, day, "next_step_due ≥ on")
         self.emit(ctx, ev.FollowUpLogged, day, channel=channel, contact=contact,
                   summary=summary, feedback=feedback, next_step=next_step,
-                  next_step_due=next_step_due)
+                  next_step_due=next_step_due, outcome=outcome)
 
     def propose_commitment(self, ctx: Context, text: str, made_on: date | None = None,
                            on: date | None = None) -> None:
@@ -132,7 +132,7 @@ class Prospecting(DealBase):
         self.follow_ups.append({"on": e.on, "channel": e.channel, "contact": e.contact,
                                 "summary": e.summary, "feedback": e.feedback,
                                 "next_step": e.next_step, "next_step_due": e.next_step_due,
-                                "by": e.actor.name})
+                                "outcome": e.outcome, "by": e.actor.name})
 
     @applies(ev.CommitmentProposed)
     def _commitment_proposed(self, e: ev.CommitmentProposed) -> None:
