@@ -15,6 +15,7 @@ from domain.base import Context, stamp
 from domain.changes import Changes
 from domain.chain import GENESIS
 from domain.contract import Contracting
+from domain.errors import require
 from domain.execution import Execution
 from domain.prospecting import Prospecting, check_opening
 from domain.proposal import Proposals
@@ -28,6 +29,7 @@ class Deal(Changes, Receivables, Execution, Contracting, Proposals, Prospecting)
              contacts: list[Contact], source: str, referrer: str | None, owner: str,
              currency: str = "CNY", on: date | None = None) -> Deal:
         cls.check_not_future(ctx, on=on)
+        require(bool(contacts), "CONTACT_REQUIRED", "a deal opens with at least one contact")
         check_opening(customer, contacts, source, referrer)
         data = {"customer": customer, "contacts": list(contacts), "source": source,
                 "referrer": referrer, "owner": owner, "currency": currency}
