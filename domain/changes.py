@@ -3,13 +3,12 @@ agreements, losing a deal, complaints, documents and closed agenda tasks."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
-from typing import Any
 
 from domain import events as ev
 from domain.base import Context, DealBase, applies
 from domain.errors import require
+from domain.execution import quantities
 from domain.values import Impact, Signatory
 
 CHANGE_ASSESSORS = ("sales_supervisor", "product_manager", "engineering")
@@ -70,7 +69,7 @@ class Changes(DealBase):
     def check_items_not_below_delivered(self, impact: Impact) -> None:
         if impact.items is None:
             return
-        new = Counter({i.sku: i.quantity for i in impact.items})
+        new = quantities(impact.items)
         delivered = self.delivered_quantities()
         below = sorted(s for s, q in delivered.items() if new[s] < q)
         require(not below, "CHANGE_BELOW_DELIVERED",

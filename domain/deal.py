@@ -12,13 +12,13 @@ from uuid import UUID
 
 from domain import events as ev
 from domain.base import Context, stamp
-from domain.changes import Changes
 from domain.chain import GENESIS
+from domain.changes import Changes
 from domain.contract import Contracting
 from domain.errors import require
 from domain.execution import Execution
-from domain.prospecting import Prospecting, check_opening
 from domain.proposal import Proposals
+from domain.prospecting import Prospecting, check_opening
 from domain.receivables import Receivables
 from domain.values import Contact, Customer
 

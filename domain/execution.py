@@ -4,6 +4,7 @@ the contract, delays, and acceptance signed by the customer's decision maker."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -47,7 +48,7 @@ class Execution(DealBase):
         contracted = self.contracted_quantities()
         unknown = sorted({i.sku for i in items} - set(contracted))
         require(not unknown, "UNKNOWN_ITEM", "not a contract item", skus=unknown)
-        after = self.delivered_quantities() + Counter({i.sku: i.quantity for i in items})
+        after = self.delivered_quantities() + quantities(items)
         over = sorted(s for s in after if after[s] > contracted[s])
         require(not over, "DELIVERY_EXCEEDS_CONTRACT",
                 "deliveries would exceed the contracted quantity", skus=over)
@@ -103,13 +104,12 @@ class Execution(DealBase):
 
     # -- derived -------------------------------------------------------------------------
     def contracted_quantities(self) -> Counter[str]:
-        lines = self.contract["items"] if self.contract else []
-        return Counter({i.sku: i.quantity for i in lines})
+        return quantities(self.contract["items"] if self.contract else [])
 
     def delivered_quantities(self) -> Counter[str]:
         total: Counter[str] = Counter()
         for d in self.deliveries:
-            total.update({i.sku: i.quantity for i in d["items"]})
+            total.update(quantities(d["items"]))
         return total
 
     @property
@@ -164,6 +164,14 @@ class Execution(DealBase):
     @applies(ev.AcceptanceFailed)
     def _acceptance_failed(self, e: ev.AcceptanceFailed) -> None:
         self.acceptance.append(attempt_record(e, passed=False))
+
+
+def quantities(lines: Iterable[Line]) -> Counter[str]:
+    """Quantity per sku, summing lines that repeat a sku (a dict would keep only the last)."""
+    total: Counter[str] = Counter()
+    for line in lines:
+        total[line.sku] += line.quantity
+    return total
 
 
 def attempt_record(e: Any, passed: bool) -> dict[str, Any]:

@@ -17,8 +17,17 @@ from application.errors import DealNotFoundError
 from application.service import Dealtrail
 from application.users import User
 from domain.values import (
-    Budget, Contact, Customer, DecisionFactor, Impact, Line, Need, ProposalItem, Response,
-    Result, Signatory,
+    Budget,
+    Contact,
+    Customer,
+    DecisionFactor,
+    Impact,
+    Line,
+    Need,
+    ProposalItem,
+    Response,
+    Result,
+    Signatory,
 )
 from tests.conftest import World
 

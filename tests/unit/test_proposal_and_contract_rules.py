@@ -13,33 +13,33 @@ from application.errors import ApplicationError
 from domain.errors import DomainError
 from domain.values import Clauses, Criterion, Line, Milestone, Parties, Party, Penalty, Response
 from tests.conftest import World
-from tests.unit.support import Rule, contract, given, proposal, rules, signing, survey, version
+from tests.unit.support import Act, Rule, contract, given, proposal, rules, signing, survey, version
 
 FEEDBACK = {"contact": "陈总", "objection": "周期长", "resolution": "分阶段", "owner": "lisi",
             "due": date(2024, 3, 8)}
 
 
-def review(who: str, approve: bool = True, v: str = "V1.0"):  # noqa: ANN201 - a table helper
+def review(who: str, approve: bool = True, v: str = "V1.0") -> Act:
     return lambda app, s, d: app.review_proposal(s[who], d, v, approve=approve)
 
 
-def contract_review(who: str, approve: bool = True):  # noqa: ANN201
+def contract_review(who: str, approve: bool = True) -> Act:
     return lambda app, s, d: app.review_contract(s[who], d, approve=approve)
 
 
-def draft(**over: object):  # noqa: ANN201
+def draft(**over: object) -> Act:
     return lambda app, s, d: app.draft_contract(s["zhangsan"], d, **contract(**over))
 
 
-def sign(**over: object):  # noqa: ANN201
+def sign(**over: object) -> Act:
     return lambda app, s, d: app.sign_contract(s["zhangsan"], d, **signing(**over))
 
 
-def surveyed(**over: object):  # noqa: ANN201
+def surveyed(**over: object) -> Act:
     return lambda app, s, d: app.sign_survey(s["zhangsan"], d, **survey(**over))
 
 
-def proposed(**over: object):  # noqa: ANN201
+def proposed(**over: object) -> Act:
     return lambda app, s, d: app.submit_proposal(s["zhangsan"], d, **proposal(**over))
 
 
