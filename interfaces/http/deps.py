@@ -1,17 +1,25 @@
-"""Dependencies as ``Annotated`` aliases: the container, and the authenticated user."""
+"""Dependencies as ``Annotated`` aliases: the container, the authenticated user, and
+the caller of a command (role checked before the body is read, ``If-Match`` parsed)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+import attrs
+from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from application import access
+from application.errors import InvalidInputError
 from application.service import Dealtrail
 from application.users import User
 from interfaces.container import Container
 
 bearer = HTTPBearer(auto_error=False)
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
 def get_container(request: Request) -> Container:
@@ -37,3 +45,49 @@ def current_user(request: Request,
 ContainerDep = Annotated[Container, Depends(get_container)]
 AppDep = Annotated[Dealtrail, Depends(get_app)]
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+@attrs.frozen
+class Caller:
+    """Who calls a command, on which application, expecting which version, and when."""
+
+    user: User
+    app: Dealtrail
+    expected: int | None
+    today: date
+
+
+def expected_version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    found = _IF_MATCH.match(if_match)
+    if found is None:
+        raise InvalidInputError('If-Match is a version in quotes, e.g. "7"', field="If-Match")
+    return int(found.group(1))
+
+
+def caller(roles: tuple[str, ...] | None, action: str) -> Callable[..., Caller]:
+    """A dependency: 403 unless the user holds one of ``roles`` (None: any role)."""
+
+    def dependency(request: Request, user: CurrentUser,
+                   if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> Caller:
+        access.require_any(user, roles if roles is not None else user.roles, action)
+        container = get_container(request)
+        return Caller(user, container.app, expected_version(if_match), container.clock.today())
+
+    return dependency
+
+
+#: The deal's own steps: its owner, a supervisor or admin.
+Step = Annotated[Caller, Depends(caller(access.STEP_ROLES, "this step of a deal"))]
+#: Steps a named item owner may also take (feedback and complaints): any user, then ownership.
+NamedStep = Annotated[Caller, Depends(caller(None, "this step"))]
+Payment = Annotated[Caller, Depends(caller(access.PAYMENT_ROLES, "recording a payment"))]
+Reassign = Annotated[Caller, Depends(caller(access.REASSIGN_ROLES, "reassigning a deal"))]
+Reader = Annotated[Caller, Depends(caller((*access.READ_ALL_ROLES, "sales_rep"),
+                                          "reading deals"))]
+
+
+def reviewers(roles: tuple[str, ...], action: str) -> type[Caller]:
+    """A caller holding one of the named review roles (admin does not imply them)."""
+    return Annotated[Caller, Depends(caller(roles, action))]  # type: ignore[return-value]

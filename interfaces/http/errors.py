@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from application import errors as app_errors
 from domain.base import NotFoundInDeal
 from domain.errors import DomainError
+
+log = logging.getLogger("dealtrail.http")
 
 #: most specific first; the first class an exception is an instance of decides.
 STATUS: list[tuple[type[Exception], int]] = [
@@ -45,17 +48,28 @@ async def _known(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body(code, message, jsonable(details)), status_code=status_of(exc))
 
 
-async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"),
-               "reason": e["msg"]} for e in exc.errors()]
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 names the field; an id in the URL path that cannot name anything is a 404."""
+    raw = exc.errors()
+    malformed = getattr(request.state, "malformed_body", None)
+    errors = [{"field": "body" if malformed else _field(e["loc"]),
+               "reason": malformed or str(e.get("msg", "invalid"))} for e in raw]
+    if raw and all(e["loc"][:1] == ("path",) for e in raw):
+        return JSONResponse(body("NOT_FOUND", "no such id in the path",
+                                 {"field": errors[0]["field"]}), status_code=404)
     first = errors[0] if errors else {"field": "", "reason": "invalid input"}
     return JSONResponse(
         body("INVALID_INPUT", f"{first['field']}: {first['reason']}", {"errors": errors,
              "field": first["field"]}), status_code=422)
 
 
+def _field(loc: Any) -> str:
+    return ".".join(str(p) for p in loc if p not in ("body", "path", "query", "header"))
+
+
 async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-    codes = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+    codes = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+             405: "METHOD_NOT_ALLOWED", 400: "INVALID_INPUT", 413: "BODY_TOO_LARGE"}
     code = codes.get(exc.status_code, "HTTP_ERROR")
     detail = exc.detail if isinstance(exc.detail, dict) else {}
     message = exc.detail if isinstance(exc.detail, str) else code
@@ -72,8 +86,16 @@ def jsonable(value: Any) -> Any:
         return str(value)
 
 
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    """Only for bugs: client input is checked before it reaches anything that can fail."""
+    log.error("unexpected error", exc_info=exc)
+    return JSONResponse(body("INTERNAL_ERROR", "an unexpected error; it has been logged"),
+                        status_code=500)
+
+
 def install(app: FastAPI) -> None:
     for cls in (DomainError, app_errors.ApplicationError):
         app.add_exception_handler(cls, _known)
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
