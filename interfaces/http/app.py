@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from application.idempotency import IdempotencyKeys
+from application.sql import make_engine
 from interfaces.container import Container
 from interfaces.http import errors
+from interfaces.http.idempotency import IdempotencyMiddleware
+from interfaces.http.routes import changes, contract, deals, execution, proposals, prospecting
 from interfaces.http.routes import health
 
 
@@ -14,5 +18,12 @@ def create_app(container: Container) -> FastAPI:
                   description="An event-sourced B2B sales process (SPEC §5).")
     api.state.container = container
     errors.install(api)
+    if "idempotency" not in container.extras:
+        container.extras["idempotency"] = IdempotencyKeys(
+            make_engine(container.settings.database_url, "idempotency"))
+    api.add_middleware(IdempotencyMiddleware, keys=container.extras["idempotency"],
+                       users=container.users)
+    for commands in (deals, prospecting, proposals, contract, execution, changes):
+        api.include_router(commands.router)
     api.include_router(health.router)
     return api
