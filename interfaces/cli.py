@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 app = typer.Typer(help="dealtrail: an event-sourced B2B sales process.", no_args_is_help=True)
@@ -21,6 +23,42 @@ def users_add(name: str, role: list[str] = typer.Option(..., "--role", help="a r
     except ValueError as e:
         raise typer.BadParameter(str(e)) from None
     typer.echo(token)
+
+
+@app.command("serve")
+def serve(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
+          port: int = typer.Option(8000, help="TCP port"),
+          no_projections: bool = typer.Option(False, "--no-projections",
+                                              help="a separate worker runs the projections"),
+          ) -> None:
+    """Run the HTTP API (and, unless --no-projections, the projections) in this process."""
+    import uvicorn
+
+    from application.config import Settings
+    from interfaces.container import Container
+    from interfaces.http.app import create_app
+
+    settings = Settings.from_env()
+    bootstrap_users(settings.users_file)
+    container = Container.build(settings)
+    try:
+        for name, part in container.extras.items():
+            if hasattr(part, "start") and not (no_projections and name == "projections"):
+                part.start()
+        uvicorn.run(create_app(container), host=host, port=port, log_level="warning")
+    finally:
+        container.close()
+
+
+def bootstrap_users(path: Path) -> None:
+    """With no users file, create one holding an ``admin`` and print its token once."""
+    from application.users import UserDirectory
+
+    if path.exists():
+        return
+    token = UserDirectory(path).add("admin", ["admin"])
+    typer.echo(f"created {path} with the user admin; its bearer token (shown once):")
+    typer.echo(f"admin token: {token}")
 
 
 def main() -> None:
