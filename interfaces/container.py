@@ -10,6 +10,7 @@ from application.clock import Clock, SystemClock
 from application.config import Settings
 from application.service import Dealtrail
 from application.users import UserDirectory
+from application.webhooks import attach as attach_webhooks
 
 
 @attrs.define
@@ -29,7 +30,9 @@ class Container:
         clock = clock or SystemClock(settings.timezone)
         users = users if users is not None else UserDirectory(settings.users_file)
         app = Dealtrail(settings, clock, users)
-        return cls(settings, app, users, clock)
+        container = cls(settings, app, users, clock)
+        attach_webhooks(container)  # its worker starts with the other extras under serve
+        return container
 
     def close(self) -> None:
         for part in self.extras.values():

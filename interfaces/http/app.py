@@ -10,7 +10,7 @@ from interfaces.container import Container
 from interfaces.http import errors
 from interfaces.http.idempotency import IdempotencyMiddleware
 from interfaces.http.routes import changes, contract, deals, execution, proposals, prospecting
-from interfaces.http.routes import health
+from interfaces.http.routes import feed, health
 
 
 def create_app(container: Container) -> FastAPI:
@@ -26,4 +26,5 @@ def create_app(container: Container) -> FastAPI:
     for commands in (deals, prospecting, proposals, contract, execution, changes):
         api.include_router(commands.router)
     api.include_router(health.router)
+    api.include_router(feed.router)
     return api
