@@ -8,7 +8,13 @@ from decimal import Decimal as D
 import pytest
 
 from domain.money import (
-    Payment, add_months, allocate, cumulative_by_trigger, days_overdue, late_penalty, split,
+    Payment,
+    add_months,
+    allocate,
+    cumulative_by_trigger,
+    days_overdue,
+    late_penalty,
+    split,
     status,
 )
 from domain.values import Milestone
@@ -56,7 +62,7 @@ def test_an_unnamed_payment_fills_milestones_in_schedule_order() -> None:
 
     result = allocate(NAMES, AMOUNTS, payments)
 
-    assert [a.received for a in result] == [D("85500.00"), D("14500.00"), D("0")]
+    assert [a.received for a in result] == [D("85500.00"), D("14500.00"), D(0)]
     assert [a.paid_on for a in result] == [date(2024, 3, 12), None, None]
 
 
@@ -65,7 +71,7 @@ def test_a_named_payment_goes_first_to_its_milestone_and_the_excess_in_order() -
 
     result = allocate(NAMES, AMOUNTS, payments)
 
-    assert [a.received for a in result] == [D("6000.00"), D("0"), D("114000.00")]
+    assert [a.received for a in result] == [D("6000.00"), D(0), D("114000.00")]
     assert [a.paid_on for a in result] == [None, None, date(2024, 4, 1)]
 
 
@@ -75,7 +81,7 @@ def test_a_payment_named_to_a_paid_milestone_flows_to_the_next_unpaid_ones() -> 
 
     result = allocate(NAMES, AMOUNTS, payments)
 
-    assert [a.received for a in result] == [D("85500.00"), D("1000.00"), D("0")]
+    assert [a.received for a in result] == [D("85500.00"), D("1000.00"), D(0)]
 
 
 @pytest.mark.parametrize(("due", "paid", "expected"), [
@@ -100,7 +106,7 @@ def test_days_overdue_count_only_unpaid_receivables_past_their_due_date() -> Non
 
 
 def test_the_late_penalty_counts_days_to_completion_and_is_capped() -> None:
-    amount, rate, cap = D("285000.00"), D("0.1"), D("5")
+    amount, rate, cap = D("285000.00"), D("0.1"), D(5)
 
     assert late_penalty(amount, rate, cap, date(2024, 3, 25), date(2024, 3, 30),
                         date(2024, 6, 1)) == D("1425.00")
