@@ -24,7 +24,17 @@ from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import (
-    JSON, Column, Engine, Float, Integer, MetaData, String, Table, Text, insert, select,
+    JSON,
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
     update,
 )
 

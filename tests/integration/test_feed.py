@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from application.feed import Feed
 from tests.conftest import DB_STORES, STORES
-from tests.integration.test_feed_support import Site, bearer, site  # noqa: F401
+from tests.integration.test_feed_support import Site, bearer, open_site
 
 ENVELOPE_KEYS = {"specversion", "id", "source", "type", "subject", "time",
                  "datacontenttype", "data", "position", "actor", "on"}
+
+
+@pytest.fixture(name="site")
+def _site(store_url: str) -> Iterator[Site]:
+    yield from open_site(store_url)
 
 
 @pytest.mark.parametrize("store_url", STORES, indirect=True)
@@ -80,7 +86,7 @@ def test_the_feed_needs_a_token(site: Site) -> None:
 
 
 def _writer(site: Site, deals: list[Any], stop: threading.Event, errors: list[str]) -> None:
-    rng = random.Random()  # noqa: S311 - test load, not security
+    rng = random.Random()
     try:
         own = site.open_deal()
         for _ in range(12):

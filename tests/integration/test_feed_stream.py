@@ -11,7 +11,12 @@ import pytest
 
 from interfaces.http.routes import feed as feed_routes
 from tests.conftest import STORES
-from tests.integration.test_feed_support import Site, bearer, serve, site, wait_for  # noqa: F401
+from tests.integration.test_feed_support import Site, bearer, open_site, serve, wait_for
+
+
+@pytest.fixture(name="site")
+def _site(store_url: str) -> Iterator[Site]:
+    yield from open_site(store_url)
 
 
 def sse_messages(response: httpx.Response) -> Iterator[dict[str, Any]]:

@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 import attrs
-import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
@@ -71,8 +70,8 @@ class Site:
             after = page["next_after"]
 
 
-@pytest.fixture
-def site(store_url: str) -> Iterator[Site]:
+def open_site(store_url: str) -> Iterator[Site]:
+    """The body of each test module's ``site`` fixture (``store_url`` is parametrized)."""
     clock = FixedClock(date(2024, 6, 1))
     users = UserDirectory()
     container = Container.build(Settings(database_url=store_url), clock, users)

@@ -3,15 +3,22 @@ Schema, and every event of the worked example validates against its own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import jsonschema
 import pytest
 
 from application.schemas import catalogue, event_schema
 from domain.events import EVENT_TYPES, FollowUpLogged
 from tests.conftest import STORES
-from tests.integration.test_feed_support import Site, bearer, site  # noqa: F401
+from tests.integration.test_feed_support import Site, bearer, open_site
 
 FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
+
+@pytest.fixture(name="site")
+def _site(store_url: str) -> Iterator[Site]:
+    yield from open_site(store_url)
 
 
 def test_every_event_type_has_a_schema_for_every_version() -> None:

@@ -3,7 +3,8 @@ the feed, while its stored row and its hash stay v1."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,17 +15,22 @@ from domain.chain import link
 from domain.events import payload
 from domain.values import Actor
 from tests.conftest import STORES
-from tests.integration.test_feed_support import Site, bearer, site  # noqa: F401
+from tests.integration.test_feed_support import Site, bearer, open_site
 
 V1_DATA = {"channel": "phone", "contact": "陈总", "summary": "旧版本记录", "feedback": "无",
            "next_step": "回访"}
+
+
+@pytest.fixture(name="site")
+def _site(store_url: str) -> Iterator[Site]:
+    yield from open_site(store_url)
 
 
 def store_v1_follow_up(site: Site, deal_id: UUID) -> str:
     """Write the row a v1 application would have written (no class_version, no outcome)."""
     app = site.app
     deal = app.repository.get(deal_id)
-    today, now, actor = site.clock.today(), datetime.now(timezone.utc), Actor("zhangsan",
+    today, now, actor = site.clock.today(), datetime.now(UTC), Actor("zhangsan",
                                                                              "sales_rep")
     data = {**V1_DATA, "next_step_due": today}
     digest = link(deal.head_hash, deal_id=deal_id, version=deal.version + 1,

@@ -8,6 +8,7 @@ import hmac
 import json
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -15,9 +16,14 @@ import pytest
 
 from application.webhooks import Webhooks
 from tests.conftest import DB_STORES, STORES
-from tests.integration.test_feed_support import Site, bearer, site, wait_for  # noqa: F401
+from tests.integration.test_feed_support import Site, bearer, open_site, wait_for
 
 SECRET = "s3cret-for-tests"
+
+
+@pytest.fixture(name="site")
+def _site(store_url: str) -> Iterator[Site]:
+    yield from open_site(store_url)
 
 
 class Receiver:
@@ -30,7 +36,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.lock:
                     receiver.requests += 1
