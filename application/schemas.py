@@ -74,7 +74,7 @@ def event_schema(cls: type, version: int | None = None) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
     defs: dict[str, Any] = {}
     props, required = {}, []
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if f.name in ENVELOPE or f.name in missing:
             continue
         props[f.name] = type_schema(hints[f.name], defs)
@@ -130,7 +130,8 @@ def catalogue() -> dict[str, Any]:
 def asyncapi() -> dict[str, Any]:
     """An AsyncAPI 3.0 document: the live stream (SSE) and webhook deliveries carry the
     same CloudEvents messages, one message per current event type."""
-    messages, schemas = {}, {}
+    messages: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
     for cls in EVENT_TYPES:
         name = cls.__name__
         schemas[name] = _hoisted(event_schema(cls), schemas)
