@@ -176,6 +176,12 @@ def vague_word(policy: Policy, text: str) -> str | None:
         if re.search(rf"\b{re.escape(phrase)}\b", lowered):
             return phrase
     marks = "".join(policy.vague_before_number)
-    # 约 directly before a number; 违约/合约 before a number are contract words, not vague
-    found = re.search(rf"(?<![违違合])[{re.escape(marks)}]\s?\d", text) if marks else None
-    return found.group(0) if found else None
+    if not marks:
+        return None
+    # 约 directly before a number, unless it ends a word (违约, 合约, 签约 …): those are
+    # contract words, and 签约30日内 is precise
+    for found in re.finditer(rf"[{re.escape(marks)}]\s?\d", text):
+        start = found.start()
+        if start == 0 or text[start - 1] not in policy.not_vague_before_yue:
+            return found.group(0)
+    return None

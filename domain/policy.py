@@ -16,6 +16,11 @@ VAGUE_PHRASES = (
 )
 #: 约/約 directly before a number (约30天) is vague; 违约金, 约定, 合约 are not.
 VAGUE_BEFORE_NUMBER = ("约", "約")
+#: ...unless 约 ends a word: 签约30日内 is "within 30 days of signing", not "about 30 days".
+WORDS_ENDING_IN_YUE = (
+    "违", "違", "合", "签", "簽", "节", "節", "预", "預", "履", "解", "毁", "毀", "公", "条",
+    "條", "契", "制", "特", "缔", "締", "邀", "订", "訂", "守", "失", "赴", "践", "踐", "立",
+)
 
 
 @attrs.frozen
@@ -47,6 +52,7 @@ class Policy:
     vague_words: tuple[str, ...] = VAGUE_WORDS
     vague_phrases: tuple[str, ...] = VAGUE_PHRASES
     vague_before_number: tuple[str, ...] = VAGUE_BEFORE_NUMBER
+    not_vague_before_yue: tuple[str, ...] = WORDS_ENDING_IN_YUE
 
 
 DEFAULT_POLICY = Policy()
