@@ -220,3 +220,39 @@ def test_a_delay_moves_the_due_date_only_when_we_are_not_responsible(world: Worl
 
     assert ours == date(2024, 3, 25)
     assert app.load(deal_id).delivery_due == date(2024, 4, 30)
+
+
+def test_a_raised_prepayment_must_be_topped_up_before_delivery(world: World) -> None:
+    deal_id = given(world, "prepayment")
+    requested_and_assessed()(world.app, world.staff, deal_id)
+    agree()(world.app, world.staff, deal_id)
+    before = version(world, deal_id)
+
+    with pytest.raises(DomainError) as caught:
+        deliver(**ON_12)(world.app, world.staff, deal_id)
+
+    assert caught.value.code == "DELIVERY_NEEDS_PREPAYMENT"
+    assert version(world, deal_id) == before
+
+
+def test_a_topped_up_prepayment_lets_the_delivery_go(world: World) -> None:
+    deal_id = given(world, "prepayment")
+    requested_and_assessed()(world.app, world.staff, deal_id)
+    agree()(world.app, world.staff, deal_id)
+    pay(amount=D("15000.00"))(world.app, world.staff, deal_id)  # 30% of 50,000 more
+
+    deliver(**ON_12)(world.app, world.staff, deal_id)
+
+    assert world.app.load(deal_id).stage == "delivered"
+
+
+def test_an_order_rejection_restarts_the_review_chain(world: World) -> None:
+    deal_id = given(world, "order_supervisor")
+    world.clock.set(date(2024, 3, 11))
+    world.app.review_order(world.staff["zhoujingli"], deal_id, approve=False, comment="排产不足")
+
+    receipts = [order_review(who)(world.app, world.staff, deal_id)
+                for who in ("zhaojingli", "zhoujingli", "sunzhuguan")]
+
+    assert receipts[-1].events == ["OrderReviewed", "OrderApproved"]  # type: ignore[attr-defined]
+    assert world.app.load(deal_id).order["round"] == 2
