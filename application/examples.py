@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal as D
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from application.clock import FixedClock
 from application.core import Receipt
@@ -160,3 +160,112 @@ def run(app: Dealtrail, clock: FixedClock, steps: Iterator[Step],
         if name == until:
             break
     return receipts
+
+
+# -- YY制造 (manual tables 1, 2, 9, 10) and a few smaller deals for the demo ---------------
+YY_SCHEDULE = [Milestone("prepayment", D(30), "signing", 0),
+               Milestone("progress", D(50), "delivery", 15),
+               Milestone("final", D(20), "acceptance", 30)]
+YY_ITEMS = [ProposalItem("DAQ-G", "数据采集网关", "hardware", 10, D(20000)),
+            ProposalItem("MES-D", "生产数据平台", "software", 1, D(100000))]
+
+
+def yy_zhizao_steps(app: Dealtrail, staff: dict[str, User], deal_id: UUID) -> Iterator[Step]:
+    """YY制造: grade B, follow-up of 2024-02-28 (table 2), a 300,000 contract
+    SO2024031002 paid 30/50/20; the 150,000 progress payment falls due 15 days after the
+    delivery of 2024-04-15, on 2024-04-30, is not paid, and its reason is recorded."""
+    rep, d = staff["lisi"], deal_id
+    yield from sample_steps(app, staff, d, rep, customer=Customer(
+        name="YY制造有限公司", industry="制造业", employees=1000, annual_revenue=D("200000000"),
+        address="江苏省苏州市工业园区ZZ路8号", business="工业零部件制造，区域市场前三",
+        needs="生产数据实时采集需求"), contact=Contact("王经理", "生产部经理", True, "139XXXX0003"),
+        grade=("B", "potential", "unclear", "complex"), opened=date(2024, 2, 20),
+        contract_no="SO2024031002")
+    yield date(2024, 4, 15), "delivered", lambda: app.deliver(
+        rep, d, delivered_on=date(2024, 4, 15), items=[Line("DAQ-G", 10), Line("MES-D", 1)],
+        received_by=Signatory("王经理", "生产部经理"), tracking_no="SF2024041501",
+        qc_report="质检合格")
+    yield date(2024, 5, 5), "overdue_reason", lambda: app.record_overdue_reason(
+        rep, d, "progress", "客户资金审批延迟", on=date(2024, 5, 5))
+
+
+def sample_steps(app: Dealtrail, staff: dict[str, User], d: UUID, rep: User, *,
+                 customer: Customer, contact: Contact, grade: tuple[str, str, str, str],
+                 opened: date, contract_no: str) -> Iterator[Step]:
+    """A deal from opening to a paid prepayment on the YY plan; callers stop it early
+    with ``run(..., until=name)`` to leave it at any stage."""
+    who = Signatory(contact.name, contact.title)
+    yield opened, "open", lambda: app.open_deal(
+        rep, deal_id=d, customer=customer, contacts=[contact], source="website",
+        referrer=None, on=opened)
+    level, need, budget, chain = grade
+    yield opened, "grade", lambda: app.grade(rep, d, grade=level, need=need, budget=budget,
+                                             decision_chain=chain, note="首次筛选")
+    yield date(2024, 2, 28), "follow_up", lambda: app.log_follow_up(
+        rep, d, channel="phone", contact=contact.name, summary="沟通数据采集需求",
+        feedback="预算需内部审批", next_step="再跟进", next_step_due=date(2024, 3, 10))
+    yield date(2024, 3, 12), "survey", lambda: app.sign_survey(
+        rep, d, surveyed_on=date(2024, 3, 12), method="onsite",
+        needs=[Need("数据采集", "人工抄表，每班2小时", "设备数据实时采集，延迟小于1秒", "high")],
+        decision_factors=[DecisionFactor("价格", D(40)), DecisionFactor("技术稳定性", D(60))],
+        budget=Budget(D(250000), D(320000)), signed_by=who, signed_on=date(2024, 3, 12))
+    yield date(2024, 3, 14), "proposal", lambda: app.submit_proposal(
+        rep, d, version="V1.0", responses=[Response(0, "数据采集网关+生产数据平台")],
+        items=YY_ITEMS, discount=D(0), floor_price=D(280000), payment_plan=YY_SCHEDULE,
+        delivery_days=30, expected_outcomes=["采集延迟小于1秒，抄表工时减少100%"], cases=[])
+    for who_, role in (("zhaojingli", "sales_supervisor"), ("qianpm", "product_manager"),
+                       ("wangwu", "legal")):
+        yield date(2024, 3, 14), f"proposal_review_{role}", _approve_proposal(
+            app, staff[who_], d)
+    terms = {**CONTRACT_285K, "contract_no": contract_no, "amount": D("300000.00"),
+             "items": [Line("DAQ-G", 10), Line("MES-D", 1)], "payment_schedule": YY_SCHEDULE,
+             "delivery_days": 30, "parties": Parties(
+                 Party(customer.name, customer.address, f"{contact.name} {contact.phone}"),
+                 CONTRACT_285K["parties"].supplier),
+             "acceptance_criteria": [Criterion("数据采集", "采集延迟小于1秒")]}
+    yield date(2024, 3, 18), "contract", lambda: app.draft_contract(rep, d, **terms)
+    for who_ in ("zhaojingli", "wangwu", "sunzhuguan"):
+        yield date(2024, 3, 18), f"contract_review_{who_}", _approve_contract(app, staff[who_], d)
+    yield date(2024, 3, 20), "signed", lambda: app.sign_contract(
+        rep, d, signed_on=date(2024, 3, 20), customer_signatory=who, document_sha256=DOC)
+    for who_ in ("zhaojingli", "zhoujingli", "sunzhuguan"):
+        yield date(2024, 3, 21), f"order_{who_}", _approve_order(app, staff[who_], d)
+    yield date(2024, 3, 22), "prepayment", lambda: app.receive_payment(
+        staff["sunzhuguan"], d, received_on=date(2024, 3, 22), amount=D("90000.00"),
+        reference="预付款", milestone="prepayment")
+
+
+SMALL_DEALS: list[tuple[str, str, str, tuple[str, str, str, str], str | None]] = [
+    # customer, owner, contract no, grade basis, the last step run (None: all)
+    ("ZZ贸易有限公司", "zhangsan", "SO2024031003", ("C", "vague", "unclear", "unknown"), "grade"),
+    ("AA电子有限公司", "zhangsan", "SO2024031004", ("A", "clear", "sufficient", "clear"),
+     "proposal_review_sales_supervisor"),
+    ("BB医疗有限公司", "lisi", "SO2024031005", ("A", "clear", "sufficient", "clear"),
+     "contract_review_zhaojingli"),
+    ("WW物流有限公司", "lisi", "SO2024031006", ("B", "potential", "unclear", "complex"),
+     "follow_up"),
+]
+
+
+def load_demo(app: Dealtrail, clock: FixedClock, users: UserDirectory) -> dict[str, UUID]:
+    """Load the manual's worked examples and a few deals at other stages (customer name →
+    deal id), each through the application layer. XX科技 is marked strategic, as the
+    manual's table 9 lists it as an A-class customer."""
+    staff = add_staff(users)
+    ids = {"XX科技有限公司": uuid4(), "YY制造有限公司": uuid4()}
+    xx = xx_keji_steps(app, staff, ids["XX科技有限公司"])
+    run(app, clock, xx, until="signed")
+    clock.set(date(2024, 3, 10))
+    app.update_customer(staff["zhangsan"], ids["XX科技有限公司"], strategic=True)
+    run(app, clock, xx)
+    run(app, clock, yy_zhizao_steps(app, staff, ids["YY制造有限公司"]))
+    for name, owner, contract_no, grade, until in SMALL_DEALS:
+        ids[name] = uuid4()
+        run(app, clock, sample_steps(
+            app, staff, ids[name], staff[owner], customer=Customer(
+                name=name, address="某市某路1号", business="主营业务", needs="潜在需求"),
+            contact=Contact("刘总", "总经理", True, "137XXXX0000"), grade=grade,
+            opened=date(2024, 2, 26), contract_no=contract_no), until=until)
+    clock.set(date(2024, 3, 20))
+    app.mark_lost(staff["lisi"], ids["WW物流有限公司"], reason="预算取消", on=date(2024, 3, 20))
+    return ids
