@@ -64,7 +64,9 @@ async def _invalid(request: Request, exc: RequestValidationError) -> JSONRespons
 
 
 def _field(loc: Any) -> str:
-    return ".".join(str(p) for p in loc if p not in ("body", "path", "query", "header"))
+    """``body.amount`` → ``amount``; the body as a whole → ``body``."""
+    named = ".".join(str(p) for p in loc if p not in ("body", "path", "query", "header"))
+    return named or (str(loc[0]) if loc else "body")
 
 
 async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
