@@ -11,6 +11,7 @@ from application.config import Settings
 from application.service import Dealtrail
 from application.users import UserDirectory
 from application.webhooks import attach as attach_webhooks
+from projections import attach as attach_projections
 
 
 @attrs.define
@@ -32,6 +33,7 @@ class Container:
         app = Dealtrail(settings, clock, users)
         container = cls(settings, app, users, clock)
         attach_webhooks(container)  # its worker starts with the other extras under serve
+        attach_projections(container)  # started by serve unless --no-projections
         return container
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ from interfaces.http import errors
 from interfaces.http.idempotency import IdempotencyMiddleware
 from interfaces.http.routes import changes, contract, deals, execution, proposals, prospecting
 from interfaces.http.routes import feed, health
+from interfaces.http.routes import read_models
 
 
 def create_app(container: Container) -> FastAPI:
@@ -27,4 +28,5 @@ def create_app(container: Container) -> FastAPI:
         api.include_router(commands.router)
     api.include_router(health.router)
     api.include_router(feed.router)
+    api.include_router(read_models.router)
     return api
