@@ -10,14 +10,15 @@ from fastapi import APIRouter
 from domain.changes import CHANGE_ASSESSORS
 from interfaces.http.deps import NamedStep, Step, reviewers
 from interfaces.http.route import CommandRoute
-from interfaces.http.schemas.answers import CommandAnswer
+from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.changes import (
     AgreementIn, Assessment, ChangeIn, ComplaintIn, ComplaintNote, DocumentIn, LostIn,
     TaskDoneIn,
 )
 
 router = APIRouter(prefix="/deals/{deal_id}", tags=["changes and records"],
-                   route_class=CommandRoute)
+                   route_class=CommandRoute,
+                   responses=ERRORS)
 Assessor = reviewers(CHANGE_ASSESSORS, "assessing a change")
 Task = Literal["first_contact", "follow_up_email", "industry_solution", "prepayment_notice",
                "collection_letter", "final_payment_reminder", "return_visit",

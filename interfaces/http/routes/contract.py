@@ -9,12 +9,13 @@ from fastapi import APIRouter
 from domain.contract import CONTRACT_REVIEWERS
 from interfaces.http.deps import Step, reviewers
 from interfaces.http.route import CommandRoute
-from interfaces.http.schemas.answers import CommandAnswer
+from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.contract import ContractIn, SignIn
 from interfaces.http.schemas.proposal import ProposalReview
 
 router = APIRouter(prefix="/deals/{deal_id}/contract", tags=["contract"],
-                   route_class=CommandRoute)
+                   route_class=CommandRoute,
+                   responses=ERRORS)
 Reviewer = reviewers(CONTRACT_REVIEWERS, "reviewing a contract")
 
 

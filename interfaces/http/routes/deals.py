@@ -11,11 +11,12 @@ from application import views
 from application.errors import DealNotFoundError
 from interfaces.http.deps import Reader, Step
 from interfaces.http.route import CommandRoute
-from interfaces.http.schemas.answers import CommandAnswer, Page
+from interfaces.http.schemas.answers import ERRORS, CommandAnswer, Page
 from interfaces.http.schemas.common import Day
 from interfaces.http.schemas.prospecting import OpenDeal
 
-router = APIRouter(prefix="/deals", tags=["deals"], route_class=CommandRoute)
+router = APIRouter(prefix="/deals", tags=["deals"], route_class=CommandRoute,
+                   responses=ERRORS)
 
 
 @router.post("", status_code=201)

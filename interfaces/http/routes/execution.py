@@ -9,12 +9,13 @@ from fastapi import APIRouter
 from domain.execution import ORDER_REVIEWERS
 from interfaces.http.deps import Payment, Step, reviewers
 from interfaces.http.route import CommandRoute
-from interfaces.http.schemas.answers import CommandAnswer
+from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.execution import (
     AcceptanceIn, DelayIn, DeliveryIn, OrderReview, OverdueReasonIn, PaymentIn,
 )
 
-router = APIRouter(prefix="/deals/{deal_id}", tags=["execution"], route_class=CommandRoute)
+router = APIRouter(prefix="/deals/{deal_id}", tags=["execution"], route_class=CommandRoute,
+                   responses=ERRORS)
 Reviewer = reviewers(ORDER_REVIEWERS, "reviewing an order")
 
 

@@ -9,12 +9,13 @@ from fastapi import APIRouter
 from domain.proposal import PROPOSAL_REVIEWERS
 from interfaces.http.deps import NamedStep, Step, reviewers
 from interfaces.http.route import CommandRoute
-from interfaces.http.schemas.answers import CommandAnswer
+from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.proposal import (
     FeedbackIn, FeedbackResolution, ProposalIn, ProposalReview, SurveyIn,
 )
 
-router = APIRouter(prefix="/deals/{deal_id}", tags=["proposals"], route_class=CommandRoute)
+router = APIRouter(prefix="/deals/{deal_id}", tags=["proposals"], route_class=CommandRoute,
+                   responses=ERRORS)
 Reviewer = reviewers(PROPOSAL_REVIEWERS, "reviewing a proposal")
 
 

@@ -8,13 +8,14 @@ from fastapi import APIRouter
 
 from interfaces.http.deps import Reassign, Step, reviewers
 from interfaces.http.route import CommandRoute
-from interfaces.http.schemas.answers import CommandAnswer
+from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.prospecting import (
     CommitmentDecision, CommitmentIn, ContactIn, ContactUpdate, CustomerUpdate, FollowUpIn,
     GradeIn, OwnerIn,
 )
 
-router = APIRouter(prefix="/deals/{deal_id}", tags=["prospecting"], route_class=CommandRoute)
+router = APIRouter(prefix="/deals/{deal_id}", tags=["prospecting"], route_class=CommandRoute,
+                   responses=ERRORS)
 Supervisor = reviewers(("sales_supervisor",), "deciding a commitment")
 
 

@@ -29,3 +29,26 @@ class Page(BaseModel):
     limit: int
     offset: int
     position: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorAnswer(BaseModel):
+    """Every error: ``{"error": {"code", "message", "details"}}`` (SPEC §5)."""
+
+    error: ErrorBody
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorAnswer, "description": text} for status, text in (
+        (401, "UNAUTHENTICATED: no or an unknown bearer token"),
+        (403, "FORBIDDEN (role), NOT_OWNER or SELF_APPROVAL"),
+        (404, "NOT_FOUND: an id in the URL path names nothing"),
+        (409, "a business rule's code, or VERSION_CONFLICT"),
+        (422, "INVALID_INPUT, with the field in details"),
+    )
+}
