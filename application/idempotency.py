@@ -12,12 +12,22 @@ seconds (its process died) may be taken over.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import attrs
 from sqlalchemy import (
-    Column, DateTime, Engine, Integer, LargeBinary, MetaData, String, Table, delete, insert,
-    select, update,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -56,7 +66,7 @@ class Scope:
 
     @property
     def digest(self) -> str:
-        text = "\x00".join((self.user, self.method, self.path, self.key))
+        text = f"{self.user}\x00{self.method}\x00{self.path}\x00{self.key}"
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -127,7 +137,7 @@ class IdempotencyKeys:
 
     def _take_over_stale(self, scope: Scope, created_at: datetime) -> bool:
         if created_at.tzinfo is None:  # SQLite gives naive datetimes back
-            created_at = created_at.replace(tzinfo=timezone.utc)
+            created_at = created_at.replace(tzinfo=UTC)
         if _now() - created_at < self.stale_after:
             return False
         with self.engine.begin() as conn:
@@ -138,4 +148,4 @@ class IdempotencyKeys:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -16,6 +16,10 @@ from application import access
 from application.errors import InvalidInputError
 from application.service import Dealtrail
 from application.users import User
+from domain.changes import CHANGE_ASSESSORS
+from domain.contract import CONTRACT_REVIEWERS
+from domain.execution import ORDER_REVIEWERS
+from domain.proposal import PROPOSAL_REVIEWERS
 from interfaces.container import Container
 
 bearer = HTTPBearer(auto_error=False)
@@ -88,6 +92,10 @@ Reader = Annotated[Caller, Depends(caller((*access.READ_ALL_ROLES, "sales_rep"),
                                           "reading deals"))]
 
 
-def reviewers(roles: tuple[str, ...], action: str) -> type[Caller]:
-    """A caller holding one of the named review roles (admin does not imply them)."""
-    return Annotated[Caller, Depends(caller(roles, action))]  # type: ignore[return-value]
+#: Reviews, assessments and confirmations: the named roles only (admin does not imply them).
+CommitmentDecider = Annotated[Caller, Depends(caller(("sales_supervisor",),
+                                                     "deciding a commitment"))]
+ProposalReviewer = Annotated[Caller, Depends(caller(PROPOSAL_REVIEWERS, "reviewing a proposal"))]
+ContractReviewer = Annotated[Caller, Depends(caller(CONTRACT_REVIEWERS, "reviewing a contract"))]
+OrderReviewer = Annotated[Caller, Depends(caller(ORDER_REVIEWERS, "reviewing an order"))]
+ChangeAssessor = Annotated[Caller, Depends(caller(CHANGE_ASSESSORS, "assessing a change"))]

@@ -73,7 +73,7 @@ async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     codes = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
              405: "METHOD_NOT_ALLOWED", 400: "INVALID_INPUT", 413: "BODY_TOO_LARGE"}
     code = codes.get(exc.status_code, "HTTP_ERROR")
-    detail = exc.detail if isinstance(exc.detail, dict) else {}
+    detail: dict[str, Any] = exc.detail if isinstance(exc.detail, dict) else {}
     message = exc.detail if isinstance(exc.detail, str) else code
     return JSONResponse(body(detail.get("code", code), detail.get("message", message)),
                         status_code=exc.status_code, headers=getattr(exc, "headers", None))

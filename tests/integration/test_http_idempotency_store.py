@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 
 from application.idempotency import (
-    Answer, IdempotencyKeyInFlightError, IdempotencyKeyReusedError, IdempotencyKeys, Scope,
+    Answer,
+    IdempotencyKeyInFlightError,
+    IdempotencyKeyReusedError,
+    IdempotencyKeys,
+    Scope,
 )
 from application.sql import make_engine
 from tests.conftest import STORES

@@ -7,19 +7,23 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from domain.changes import CHANGE_ASSESSORS
-from interfaces.http.deps import NamedStep, Step, reviewers
+from interfaces.http.deps import ChangeAssessor, NamedStep, Step
 from interfaces.http.route import CommandRoute
 from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.changes import (
-    AgreementIn, Assessment, ChangeIn, ComplaintIn, ComplaintNote, DocumentIn, LostIn,
+    AgreementIn,
+    Assessment,
+    ChangeIn,
+    ComplaintIn,
+    ComplaintNote,
+    DocumentIn,
+    LostIn,
     TaskDoneIn,
 )
 
 router = APIRouter(prefix="/deals/{deal_id}", tags=["changes and records"],
                    route_class=CommandRoute,
                    responses=ERRORS)
-Assessor = reviewers(CHANGE_ASSESSORS, "assessing a change")
 Task = Literal["first_contact", "follow_up_email", "industry_solution", "prepayment_notice",
                "collection_letter", "final_payment_reminder", "return_visit",
                "satisfaction_survey", "info_recheck", "delay_analysis"]
@@ -33,7 +37,7 @@ def request_change(deal_id: UUID, body: ChangeIn, c: Step) -> CommandAnswer:
 
 
 @router.post("/changes/{no}/assessments")
-def assess_change(deal_id: UUID, no: int, body: Assessment, c: Assessor) -> CommandAnswer:
+def assess_change(deal_id: UUID, no: int, body: Assessment, c: ChangeAssessor) -> CommandAnswer:
     """Supervisor, product manager and engineering each assess a change once."""
     return CommandAnswer.of(c.app.assess_change(c.user, deal_id, no, expected=c.expected,
                                                 **body.command(c.today)))

@@ -6,8 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from domain.contract import CONTRACT_REVIEWERS
-from interfaces.http.deps import Step, reviewers
+from interfaces.http.deps import ContractReviewer, Step
 from interfaces.http.route import CommandRoute
 from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.contract import ContractIn, SignIn
@@ -16,7 +15,6 @@ from interfaces.http.schemas.proposal import ProposalReview
 router = APIRouter(prefix="/deals/{deal_id}/contract", tags=["contract"],
                    route_class=CommandRoute,
                    responses=ERRORS)
-Reviewer = reviewers(CONTRACT_REVIEWERS, "reviewing a contract")
 
 
 @router.post("")
@@ -27,7 +25,7 @@ def draft_contract(deal_id: UUID, body: ContractIn, c: Step) -> CommandAnswer:
 
 
 @router.post("/reviews")
-def review_contract(deal_id: UUID, body: ProposalReview, c: Reviewer) -> CommandAnswer:
+def review_contract(deal_id: UUID, body: ProposalReview, c: ContractReviewer) -> CommandAnswer:
     """Supervisor → legal → finance review the current revision, strictly in that order."""
     return CommandAnswer.of(c.app.review_contract(c.user, deal_id, expected=c.expected,
                                                   **body.command(c.today)))

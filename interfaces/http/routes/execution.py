@@ -6,21 +6,24 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from domain.execution import ORDER_REVIEWERS
-from interfaces.http.deps import Payment, Step, reviewers
+from interfaces.http.deps import OrderReviewer, Payment, Step
 from interfaces.http.route import CommandRoute
 from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.execution import (
-    AcceptanceIn, DelayIn, DeliveryIn, OrderReview, OverdueReasonIn, PaymentIn,
+    AcceptanceIn,
+    DelayIn,
+    DeliveryIn,
+    OrderReview,
+    OverdueReasonIn,
+    PaymentIn,
 )
 
 router = APIRouter(prefix="/deals/{deal_id}", tags=["execution"], route_class=CommandRoute,
                    responses=ERRORS)
-Reviewer = reviewers(ORDER_REVIEWERS, "reviewing an order")
 
 
 @router.post("/order/reviews")
-def review_order(deal_id: UUID, body: OrderReview, c: Reviewer) -> CommandAnswer:
+def review_order(deal_id: UUID, body: OrderReview, c: OrderReviewer) -> CommandAnswer:
     """Supervisor → production → finance review the order after signing."""
     return CommandAnswer.of(c.app.review_order(c.user, deal_id, expected=c.expected,
                                                **body.command(c.today)))

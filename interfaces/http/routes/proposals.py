@@ -6,17 +6,19 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from domain.proposal import PROPOSAL_REVIEWERS
-from interfaces.http.deps import NamedStep, Step, reviewers
+from interfaces.http.deps import NamedStep, ProposalReviewer, Step
 from interfaces.http.route import CommandRoute
 from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.proposal import (
-    FeedbackIn, FeedbackResolution, ProposalIn, ProposalReview, SurveyIn,
+    FeedbackIn,
+    FeedbackResolution,
+    ProposalIn,
+    ProposalReview,
+    SurveyIn,
 )
 
 router = APIRouter(prefix="/deals/{deal_id}", tags=["proposals"], route_class=CommandRoute,
                    responses=ERRORS)
-Reviewer = reviewers(PROPOSAL_REVIEWERS, "reviewing a proposal")
 
 
 @router.post("/survey")
@@ -35,7 +37,7 @@ def submit_proposal(deal_id: UUID, body: ProposalIn, c: Step) -> CommandAnswer:
 
 @router.post("/proposals/{version}/reviews")
 def review_proposal(deal_id: UUID, version: str, body: ProposalReview,
-                    c: Reviewer) -> CommandAnswer:
+                    c: ProposalReviewer) -> CommandAnswer:
     """Supervisor, product manager and legal each review a version once, in any order."""
     return CommandAnswer.of(c.app.review_proposal(c.user, deal_id, version,
                                                   expected=c.expected,

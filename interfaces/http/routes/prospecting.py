@@ -6,17 +6,22 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from interfaces.http.deps import Reassign, Step, reviewers
+from interfaces.http.deps import CommitmentDecider, Reassign, Step
 from interfaces.http.route import CommandRoute
 from interfaces.http.schemas.answers import ERRORS, CommandAnswer
 from interfaces.http.schemas.prospecting import (
-    CommitmentDecision, CommitmentIn, ContactIn, ContactUpdate, CustomerUpdate, FollowUpIn,
-    GradeIn, OwnerIn,
+    CommitmentDecision,
+    CommitmentIn,
+    ContactIn,
+    ContactUpdate,
+    CustomerUpdate,
+    FollowUpIn,
+    GradeIn,
+    OwnerIn,
 )
 
 router = APIRouter(prefix="/deals/{deal_id}", tags=["prospecting"], route_class=CommandRoute,
                    responses=ERRORS)
-Supervisor = reviewers(("sales_supervisor",), "deciding a commitment")
 
 
 @router.post("/contacts")
@@ -69,7 +74,7 @@ def propose_commitment(deal_id: UUID, body: CommitmentIn, c: Step) -> CommandAns
 
 @router.post("/commitments/{no}/decision")
 def decide_commitment(deal_id: UUID, no: int, body: CommitmentDecision,
-                      c: Supervisor) -> CommandAnswer:
+                      c: CommitmentDecider) -> CommandAnswer:
     """A `sales_supervisor` confirms or rejects a commitment (never on their own deal)."""
     return CommandAnswer.of(c.app.decide_commitment(c.user, deal_id, no, expected=c.expected,
                                                     **body.command(c.today)))

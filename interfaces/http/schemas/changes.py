@@ -4,6 +4,7 @@ deal, complaints, documents and closed agenda tasks."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator
@@ -11,13 +12,23 @@ from pydantic import ConfigDict, Field, field_validator
 from domain.values import Impact, Signatory
 from interfaces.http.examples import example
 from interfaces.http.schemas.common import (
-    Body, Dated, Day, DayDelta, Decision, Money, Name, Sha256, ShortText, Signer, Text,
+    Body,
+    Dated,
+    Day,
+    DayDelta,
+    Decision,
+    Money,
+    Name,
+    Sha256,
+    ShortText,
+    Signer,
+    Text,
 )
 from interfaces.http.schemas.contract import CriterionIn, LineIn, lines
 
 
 class ImpactIn(Body):
-    amount_delta: Money = Field(default=0)
+    amount_delta: Money = Field(default=Decimal(0))
     delivery_days_delta: DayDelta = 0
     acceptance_criteria: list[CriterionIn] | None = Field(default=None, max_length=100)
     items: list[LineIn] | None = Field(default=None, max_length=200)

@@ -24,8 +24,8 @@ class Body(BaseModel):
 
 
 def _decimal(value: Any, pattern: re.Pattern[str], what: str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
-        raise ValueError(f"{what} is a decimal string or number")  # floats never get here
+    if isinstance(value, (bool, float)):  # floats never get here: JSON numbers are Decimal
+        raise ValueError(f"{what} is a decimal string or number")  # noqa: TRY004 - pydantic wants ValueError
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, str):

@@ -10,8 +10,19 @@ from pydantic import ConfigDict, Field, field_validator
 from domain.values import Clauses, Criterion, Line, Parties, Party, Penalty, Signatory
 from interfaces.http.examples import example
 from interfaces.http.schemas.common import (
-    Body, Dated, Day, Days, Months, Name, PositiveMoney, Percent, Quantity, Sha256,
-    Signer, Text, unique,
+    Body,
+    Dated,
+    Day,
+    Days,
+    Months,
+    Name,
+    Percent,
+    PositiveMoney,
+    Quantity,
+    Sha256,
+    Signer,
+    Text,
+    unique,
 )
 from interfaces.http.schemas.proposal import MilestoneIn, milestones
 

@@ -10,7 +10,17 @@ from pydantic import ConfigDict, Field, field_validator
 from domain.values import Rectification, Result, Signatory
 from interfaces.http.examples import example
 from interfaces.http.schemas.common import (
-    Body, Dated, Day, Decision, Flag, Name, PositiveMoney, Sha256, ShortText, Signer, Text,
+    Body,
+    Dated,
+    Day,
+    Decision,
+    Flag,
+    Name,
+    PositiveMoney,
+    Sha256,
+    ShortText,
+    Signer,
+    Text,
 )
 from interfaces.http.schemas.contract import LineIn, lines
 

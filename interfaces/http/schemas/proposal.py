@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
 from domain.values import (
-    Budget, DecisionFactor, Milestone, Need, ProposalItem, Response, Signatory,
+    Budget,
+    DecisionFactor,
+    Milestone,
+    Need,
+    ProposalItem,
+    Response,
+    Signatory,
 )
 from interfaces.http.examples import example
 from interfaces.http.schemas.common import (
-    Body, Count, Dated, Day, Days, Decision, Flag, Name, NonNegativeMoney, Percent,
-    Quantity, ShortText, Signer, Text, unique,
+    Body,
+    Count,
+    Dated,
+    Day,
+    Days,
+    Decision,
+    Flag,
+    Name,
+    NonNegativeMoney,
+    Percent,
+    Quantity,
+    Signer,
+    Text,
+    unique,
 )
 
 
@@ -89,7 +108,7 @@ class ProposalIn(Dated):
     version: Name
     responses: list[ResponseIn] = Field(max_length=100)
     items: list[ItemIn] = Field(min_length=1, max_length=200)
-    discount: NonNegativeMoney = Field(default=0)
+    discount: NonNegativeMoney = Field(default=Decimal(0))
     floor_price: NonNegativeMoney
     payment_plan: list[MilestoneIn] = Field(min_length=1, max_length=20)
     delivery_days: Days

@@ -11,7 +11,17 @@ from pydantic import ConfigDict, Field, field_validator
 from domain.values import Contact, Customer
 from interfaces.http.examples import example
 from interfaces.http.schemas.common import (
-    Body, Count, Dated, Day, Decision, Flag, Name, NonNegativeMoney, ShortText, Text, unique,
+    Body,
+    Count,
+    Dated,
+    Day,
+    Decision,
+    Flag,
+    Name,
+    NonNegativeMoney,
+    ShortText,
+    Text,
+    unique,
 )
 
 
