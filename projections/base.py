@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, delete, select
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, delete, select
 
 from domain.deal import Deal
 from domain.money import cents
@@ -120,16 +120,15 @@ def read_positions(conn: Connection, names: Iterable[str]) -> dict[str, int]:
     return {name: int(stored.get(name, 0)) for name in names}
 
 
-def checksum(engine: Engine, projection: Projection) -> str:
+def checksum(conn: Connection, projection: Projection) -> str:
     """sha256 over every row of the read model's tables in primary-key order (the
     tracking row excluded): equal checksums mean identical tables."""
     digest = hashlib.sha256()
-    with engine.connect() as conn:
-        for table in projection.tables:
-            order = list(table.primary_key.columns) or list(table.columns)
-            digest.update(table.name.encode())
-            for row in conn.execute(select(table).order_by(*order)):
-                digest.update(repr(tuple(_plain(v) for v in row)).encode())
+    for table in projection.tables:
+        order = list(table.primary_key.columns) or list(table.columns)
+        digest.update(table.name.encode())
+        for row in conn.execute(select(table).order_by(*order)):
+            digest.update(repr(tuple(_plain(v) for v in row)).encode())
     return digest.hexdigest()
 
 

@@ -79,7 +79,7 @@ class ReadModels:
     def read(self, name: str, q: Query, after: int | None, build: Any) -> dict[str, Any]:
         self.where_check(q)
         self.settle(name, after)
-        with self.runner.engine.connect() as conn:
+        with self.runner.connect() as conn:
             position = self.runner_position(conn, name)
             rows = build(conn)
         return self.page(name, q, rows, after, position)
@@ -122,7 +122,7 @@ class ReadModels:
     def aging(self, q: Query, after: int | None = None) -> dict[str, Any]:
         self.where_check(q)
         self.settle("receivables", after)
-        with self.runner.engine.connect() as conn:
+        with self.runner.connect() as conn:
             position = self.runner_position(conn, "receivables")
             rows = rv.as_of_rows(conn, self.where(rv.receivables, q), q.as_of, self.policy)
         return {**rv.aging(rows, q.as_of), "position": position}
@@ -134,7 +134,7 @@ class ReadModels:
     def pipeline_summary(self, q: Query, after: int | None = None) -> dict[str, Any]:
         self.where_check(q)
         self.settle("pipeline", after)
-        with self.runner.engine.connect() as conn:
+        with self.runner.connect() as conn:
             position = self.runner_position(conn, "pipeline")
             rows = self.rows(conn, pl.pipeline, q)
         return {**pl.summary(rows), "position": position}

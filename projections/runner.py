@@ -19,12 +19,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, update
+from sqlalchemy.pool import StaticPool
 
-from projections.base import DealCache, Projection, positions, read_positions, tracking_metadata
+from projections.base import (
+    DealCache,
+    Projection,
+    checksum,
+    positions,
+    read_positions,
+    tracking_metadata,
+)
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -40,11 +49,20 @@ class Runner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._advanced = threading.Condition()
+        # One shared connection (the in-memory database): a reader closing its use of it
+        # would roll back the runner's open transaction, so uses take turns.
+        self._shared = threading.RLock() if isinstance(engine.pool, StaticPool) else None
         self.create()
+
+    @contextmanager
+    def connect(self, begin: bool = False) -> Iterator[Connection]:
+        with self._shared or nullcontext(), (
+                self.engine.begin() if begin else self.engine.connect()) as conn:
+            yield conn
 
     # -- schema ---------------------------------------------------------------------------
     def create(self) -> None:
-        with self.engine.begin() as conn:
+        with self.connect(begin=True) as conn:
             tracking_metadata.create_all(conn)
             for p in self.projections.values():
                 p.create(conn)
@@ -55,7 +73,7 @@ class Runner:
 
     def reset(self, names: Sequence[str]) -> None:
         """Drop the named read models' tables and start them again from position 0."""
-        with self.engine.begin() as conn:
+        with self.connect(begin=True) as conn:
             for name in names:
                 self.projections[name].drop(conn)
                 self.projections[name].create(conn)
@@ -67,24 +85,26 @@ class Runner:
         return int(self.app.recorder.max_notification_id() or 0)
 
     def positions(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
+        with self.connect() as conn:
             return read_positions(conn, self.projections)
 
     def position(self, name: str | None = None) -> int:
         found = self.positions()
         return found[name] if name else min(found.values(), default=0)
 
-    def step(self, names: Sequence[str] | None = None) -> int:
-        """Apply one batch to the named read models (all by default); answer how many
-        notifications it applied (0: they are caught up)."""
+    def step(self, names: Sequence[str] | None = None, stop: int | None = None) -> int:
+        """Apply one batch to the named read models (all by default), not past ``stop``;
+        answer how many notifications it applied (0: they are caught up)."""
         names = list(names or self.projections)
-        with self.engine.begin() as conn:
+        with self.connect(begin=True) as conn:
             conn.execute(update(positions).where(positions.c.name.in_(names))
                          .values(position=positions.c.position))
             reached = read_positions(conn, names)
             start = min(reached.values())
+            if stop is not None and start >= stop:
+                return 0
             batch = self.app.recorder.select_notifications(
-                start, self.batch_size, inclusive_of_start=False)
+                start, self.batch_size, stop=stop, inclusive_of_start=False)
             for notification in batch:
                 event = self.app.mapper.to_domain_event(notification)
                 deal = self.cache.after(event)
@@ -101,17 +121,23 @@ class Runner:
         return len(batch)
 
     def catch_up(self, names: Sequence[str] | None = None,
-                 progress: Progress | None = None) -> int:
-        """Apply batches until the read models reach the head seen at the start."""
-        target, applied = self.head(), 0
+                 progress: Progress | None = None, stop: int | None = None) -> int:
+        """Apply batches until the read models reach ``stop``, by default the head seen
+        at the start."""
+        target, applied = (self.head() if stop is None else stop), 0
         while min(self.positions_of(names).values(), default=target) < target:
-            count = self.step(names)
+            count = self.step(names, stop=target)
             if count == 0:
                 break
             applied += count
             if progress is not None:
                 progress(min(self.positions_of(names).values()), target)
         return applied
+
+    def checksums(self) -> dict[str, str]:
+        """Each read model's checksum (``projections.base.checksum``)."""
+        with self.connect() as conn:
+            return {name: checksum(conn, p) for name, p in self.projections.items()}
 
     def positions_of(self, names: Sequence[str] | None) -> dict[str, int]:
         found = self.positions()
