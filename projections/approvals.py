@@ -23,7 +23,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    select,
     update,
 )
 
@@ -51,6 +50,7 @@ CONTRACT_ROLES = ("sales_supervisor", "legal", "finance")
 ORDER_ROLES = ("sales_supervisor", "production", "finance")
 CHANGE_ROLES = ("sales_supervisor", "product_manager", "engineering")
 OPEN = ("pending", "waiting")
+SEQUENTIAL = {"contract": CONTRACT_ROLES, "order": ORDER_ROLES}
 
 
 def contract_ref(deal: Deal, revision: int) -> str:
@@ -98,10 +98,11 @@ class Step:
         self.conn.execute(update(approvals).where(self.where(subject, ref, role)).values(
             status="approved" if approved else "rejected", decided_by=self.e.actor.name,
             decided_at=self.at, comment=getattr(self.e, "comment", "")))
-        if approved:  # the next sequential step may act now
+        chain = SEQUENTIAL.get(subject, ())
+        if approved and role in chain[:-1]:  # the next sequential step may act now
+            following = chain[chain.index(role) + 1]
             self.conn.execute(update(approvals).where(
-                self.where(subject, ref), approvals.c.status == "waiting",
-                approvals.c.step == _step_after(self.conn, self.where(subject, ref, role)),
+                self.where(subject, ref, following), approvals.c.status == "waiting",
             ).values(status="pending"))
 
     def supersede(self, subject: str | None = None, ref: str | None = None) -> None:
@@ -111,11 +112,6 @@ class Step:
     def relabel(self) -> None:
         self.conn.execute(update(approvals).where(self.where()).values(
             customer=self.deal.customer.name, owner=self.deal.owner))
-
-
-def _step_after(conn: Connection, where: Any) -> int:
-    step = conn.execute(select(approvals.c.step).where(where)).scalar()
-    return int(step or 0) + 1
 
 
 def _proposal_submitted(s: Step) -> None:

@@ -55,6 +55,13 @@ class Projection:
     def handle(self, conn: Connection, event: Any, deal: Deal) -> None:
         raise NotImplementedError
 
+    def begin_batch(self) -> None:
+        """A batch starts (in a new transaction)."""
+
+    def flush(self, conn: Connection) -> None:
+        """The batch's last event was handled; write anything deferred, in the same
+        transaction (before the position)."""
+
     @property
     def tables(self) -> list[Table]:
         return list(self.metadata.sorted_tables)
@@ -68,8 +75,9 @@ class Projection:
 
 class Rebuilt(Projection):
     """A read model whose rows for a deal are a pure function of the deal's state:
-    every relevant event replaces that deal's rows (idempotent and order-free, so a
-    rebuild gives the same rows by construction)."""
+    a relevant event marks the deal, and at the end of the batch the deal's rows are
+    replaced once, from its state after the batch's last event (idempotent and
+    order-free, so a rebuild gives the same rows by construction)."""
 
     table: Table
     #: Event type names that can change the rows (None: every event).
@@ -78,13 +86,21 @@ class Rebuilt(Projection):
     def rows(self, deal: Deal) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def begin_batch(self) -> None:
+        self.dirty: dict[str, Deal] = {}
+
     def handle(self, conn: Connection, event: Any, deal: Deal) -> None:
-        if self.events is not None and type(event).__name__ not in self.events:
+        if self.events is None or type(event).__name__ in self.events:
+            self.dirty[str(deal.id)] = deal  # the latest object: the cache may reload it
+
+    def flush(self, conn: Connection) -> None:
+        if not self.dirty:
             return
-        conn.execute(delete(self.table).where(self.table.c.deal_id == str(deal.id)))
-        rows = self.rows(deal)
+        conn.execute(delete(self.table).where(self.table.c.deal_id.in_(list(self.dirty))))
+        rows = [row for deal in self.dirty.values() for row in self.rows(deal)]
         if rows:
             conn.execute(self.table.insert(), rows)
+        self.dirty = {}
 
 
 class DealCache:

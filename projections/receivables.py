@@ -60,12 +60,14 @@ class Receivables(Rebuilt):
     table = receivables
     events = EVENTS
 
-    def handle(self, conn: Connection, event: Any, deal: Deal) -> None:
-        if type(event).__name__ not in EVENTS:
+    def flush(self, conn: Connection) -> None:
+        deals = list(self.dirty.values())
+        super().flush(conn)
+        if not deals:
             return
-        super().handle(conn, event, deal)
-        conn.execute(allocations.delete().where(allocations.c.deal_id == str(deal.id)))
-        steps = self.allocation_rows(deal)
+        conn.execute(allocations.delete().where(
+            allocations.c.deal_id.in_([str(d.id) for d in deals])))
+        steps = [step for deal in deals for step in self.allocation_rows(deal)]
         if steps:
             conn.execute(allocations.insert(), steps)
 

@@ -105,12 +105,16 @@ class Runner:
                 return 0
             batch = self.app.recorder.select_notifications(
                 start, self.batch_size, stop=stop, inclusive_of_start=False)
+            for name in names:
+                self.projections[name].begin_batch()
             for notification in batch:
                 event = self.app.mapper.to_domain_event(notification)
                 deal = self.cache.after(event)
                 for name in names:
                     if notification.id > reached[name]:
                         self.projections[name].handle(conn, event, deal)
+            for name in names:
+                self.projections[name].flush(conn)
             if batch:
                 last = batch[-1].id
                 conn.execute(update(positions).where(positions.c.name.in_(names))
