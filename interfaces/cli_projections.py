@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -50,7 +50,8 @@ def run(once: bool = typer.Option(False, "--once", help="catch up with the log, 
 
 
 @projections_app.command("rebuild")
-def rebuild(name: list[str] = typer.Argument(None, help="read models (default: all)")) -> None:
+def rebuild(name: Annotated[list[str] | None, typer.Argument(
+        help="read models (default: all)")] = None) -> None:
     """Drop the read models' tables and rebuild them from the whole log."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -64,7 +65,8 @@ def rebuild(name: list[str] = typer.Argument(None, help="read models (default: a
     try:
         with Progress(TextColumn("rebuilding {task.description}"), BarColumn(),
                       MofNCompleteColumn()) as bar:
-            task = bar.add_task(", ".join(names), total=max(runner.head(), 1))
+            label = ", ".join(names) if name else "every read model"
+            task = bar.add_task(label, total=max(runner.head(), 1))
             runner.rebuild(names, progress=lambda at, head: bar.update(
                 task, completed=at, total=max(head, 1)))
             bar.update(task, completed=max(runner.head(), 1))

@@ -30,7 +30,7 @@ agenda = Table(
     Column("due", Date, nullable=False),
     Column("rule", Text, nullable=False),
 )
-Item = tuple[str, str, date, str, str | None, str]  # task, ref, due, rule, assignee, role
+Item = tuple[str, str, date, str, str | None, str | None]  # task, ref, due, rule, assignee, role
 
 
 def days(n: int) -> timedelta:
