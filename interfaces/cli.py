@@ -6,12 +6,14 @@ from pathlib import Path
 
 import typer
 
+from interfaces.cli_audit import register as register_audit
 from interfaces.cli_projections import register as register_projections
 
 app = typer.Typer(help="dealtrail: an event-sourced B2B sales process.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users and their bearer tokens.")
 app.add_typer(users_app, name="users")
 register_projections(app)  # projections run|rebuild, demo
+register_audit(app)  # audit verify|digest
 
 
 @users_app.command("add")

@@ -12,6 +12,7 @@ from interfaces.http.idempotency import IdempotencyMiddleware
 from interfaces.http.routes import changes, contract, deals, execution, proposals, prospecting
 from interfaces.http.routes import feed, health
 from interfaces.http.routes import read_models
+from interfaces.http.routes import audit as audit_routes
 
 
 def create_app(container: Container) -> FastAPI:
@@ -29,4 +30,5 @@ def create_app(container: Container) -> FastAPI:
     api.include_router(health.router)
     api.include_router(feed.router)
     api.include_router(read_models.router)
+    api.include_router(audit_routes.router)
     return api
