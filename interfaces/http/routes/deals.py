@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from application import views
-from application.errors import DealNotFoundError
+from application import audit, views
+from application.errors import DealNotFoundError, InvalidInputError
 from interfaces.http.deps import Reader, Step
 from interfaces.http.route import CommandRoute
 from interfaces.http.schemas.answers import ERRORS, CommandAnswer, Page
@@ -38,9 +39,17 @@ def list_deals(c: Reader, owner: str | None = None, customer: str | None = None,
 @router.get("/{deal_id}")
 def read_deal(deal_id: UUID, c: Reader,
               version: Annotated[int | None, Query(ge=1, le=10**9)] = None,
-              as_of: Annotated[Day | None, Query()] = None) -> dict[str, Any]:
-    """The whole state of a deal, or its state at `version`; receivables and the
-    late-delivery penalty as of `as_of` (default today)."""
+              as_of: Annotated[Day | None, Query()] = None,
+              at: Annotated[datetime | None, Query()] = None) -> dict[str, Any]:
+    """The whole state of a deal, or its state at `version`, or at `at` (an ISO
+    timestamp, UTC if naive: the last event recorded at or before it); receivables and
+    the late-delivery penalty as of `as_of` (default today, or the business date of `at`)."""
+    if at is not None:
+        if version is not None:
+            raise InvalidInputError("give version or at, not both", field="at")
+        c.app.read_deal(c.user, deal_id)  # 403 / 404 before looking back in time
+        version = audit.version_at(c.app, deal_id, at)
+        as_of = as_of or audit.business_date(c.app, at)
     deal = c.app.read_deal(c.user, deal_id, version)
     if version is not None and deal.version != version:
         raise DealNotFoundError(f"deal {deal_id} has no version {version}", version=version)
