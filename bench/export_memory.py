@@ -42,7 +42,7 @@ def fill(app: Any, events: int, per_deal: int = PER_DEAL) -> int:
             contacts=[Contact("陈总", "技术总监", True, "138")], source="website",
             referrer=None)
         deal = app.repository.get(deal_id)
-        ctx = app._context(Actor("zhangsan", "sales_rep"))  # noqa: SLF001 - bench only
+        ctx = app._context(Actor("zhangsan", "sales_rep"))
         for _ in range(min(per_deal, events - written) - 1):
             deal.log_follow_up(ctx, channel="phone", contact="陈总", summary="电话沟通" * 10,
                                feedback="有兴趣", next_step="发送方案",
