@@ -7,6 +7,7 @@ import json
 import tracemalloc
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import pairwise
 from uuid import UUID
 
 import pytest
@@ -51,7 +52,7 @@ def test_the_history_holds_what_was_hashed(site: Site) -> None:
 
     assert [e["version"] for e in events] == list(range(1, 28))
     assert events[0]["prev_hash"] == GENESIS and events[0]["type"] == "DealOpened"
-    assert all(e["prev_hash"] == p["hash"] for p, e in zip(events, events[1:], strict=False))
+    assert all(e["prev_hash"] == p["hash"] for p, e in pairwise(events))
     assert datetime.fromisoformat(events[3]["recorded_at"]).utcoffset().total_seconds() == 0
     assert len(events[3]["recorded_at"].split(".")[1]) == len("000000+00:00")
     for e in events:
