@@ -1,4 +1,5 @@
-"""``dealtrail audit verify [--digest FILE]`` and ``dealtrail audit digest [--output FILE]``."""
+"""``dealtrail audit verify [--digest FILE]``, ``dealtrail audit digest [--output FILE]``
+and ``dealtrail export [--output FILE]``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ audit_app = typer.Typer(help="Tamper evidence: verify hash chains, take and chec
 def register(app: typer.Typer) -> None:
     """Plug these commands into the ``dealtrail`` command line."""
     app.add_typer(audit_app, name="audit")
+    app.command("export")(export)
 
 
 def _app() -> Any:
@@ -79,3 +81,21 @@ def digest(output: Annotated[Path | None, typer.Option(
     if output is not None:
         output.write_text(answer + "\n", "utf-8")
     typer.echo(answer)
+
+
+def export(output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="write the NDJSON here (default: standard output)")] = None,
+           ) -> None:
+    """Every event with its hashes as NDJSON, in log order, a page at a time."""
+    import sys
+
+    from application import audit
+
+    app = _app()
+    try:
+        lines = audit.export_lines_unchecked(app)
+        with (output.open("wb") if output is not None else sys.stdout.buffer) as out:
+            for line in lines:
+                out.write(line)
+    finally:
+        app.close()

@@ -8,13 +8,16 @@ import tracemalloc
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import pairwise
+from pathlib import Path
 from uuid import UUID
 
 import pytest
+from typer.testing import CliRunner
 
 from application import audit
 from bench.export_memory import fill
 from domain.chain import GENESIS, link
+from interfaces.cli import app as cli
 from tests.conftest import STORES
 from tests.integration.test_feed_support import Site, bearer, open_site
 
@@ -100,3 +103,15 @@ def peak(site: Site, admin: object) -> int:
     tracemalloc.stop()
     assert count > 0
     return top
+
+
+@pytest.mark.parametrize("store_url", STORES[1:], indirect=True)
+def test_the_export_command_writes_what_the_api_streams(site: Site, tmp_path: Path) -> None:
+    site.xx_keji()
+    out = tmp_path / "events.ndjson"
+
+    result = CliRunner().invoke(cli, ["export", "--output", str(out)], env={
+        "DEALTRAIL_DATABASE_URL": site.container.settings.database_url})
+
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8") == site.client.get("/export", headers=bearer("admin")).text
