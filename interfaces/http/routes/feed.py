@@ -19,8 +19,10 @@ from application.feed import Feed
 from application.webhooks import Webhooks, attach
 from interfaces.container import Container
 from interfaces.http.deps import ContainerDep, CurrentUser
+from interfaces.http.route import CommandRoute
+from interfaces.http.schemas.answers import ERRORS
 
-router = APIRouter(tags=["feed"])
+router = APIRouter(tags=["feed"], responses=ERRORS, route_class=CommandRoute)
 
 #: The live stream polls the log this often, sends a comment line when idle this long
 #: (so proxies keep the connection), and ends after ``STREAM_SECONDS``: the client
