@@ -246,6 +246,18 @@ def test_a_list_reads_its_own_writes_with_after(client: TestClient, world: World
     assert runner.position("receivables") >= receipts[-1].position
 
 
+
+def test_a_position_beyond_the_log_head_is_refused_at_once(client: TestClient,
+                                                          demo: dict[str, Any]) -> None:
+    head = client.get("/pipeline", headers=auth("admin")).json()["position"]
+
+    answer = client.get("/pipeline", params={"after": head + 1}, headers=auth("admin"))
+    reached = client.get("/pipeline", params={"after": head}, headers=auth("admin"))
+
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"]["field"] == "after"
+    assert reached.status_code == 200 and reached.json()["position"] >= head
+
 def test_lists_answer_the_shared_frame_and_page(client: TestClient,
                                                 demo: dict[str, Any]) -> None:
     page = client.get("/follow-ups", params={"limit": 2, "offset": 1},

@@ -11,12 +11,14 @@ from typing import Annotated, Any, Literal
 import attrs
 from fastapi import APIRouter, Depends, Query
 
+from application.errors import InvalidInputError
 from interfaces.http.deps import ContainerDep, CurrentUser
+from interfaces.http.schemas.answers import ERRORS
 from projections import attach
 from projections.queries import Query as ListQuery
 from projections.queries import ReadModels
 
-router = APIRouter(tags=["read models"])
+router = APIRouter(tags=["read models"], responses=ERRORS)
 
 
 @attrs.frozen
@@ -37,6 +39,9 @@ def listing(container: ContainerDep, user: CurrentUser,
             ) -> Listing:
     if "read_models" not in container.extras:
         container.extras["read_models"] = ReadModels(attach(container), container.app.policy)
+    if after is not None and after > (head := container.extras["read_models"].runner.head()):
+        # a receipt's position is committed before it is answered: none is beyond the head
+        raise InvalidInputError(f"after is beyond the log head ({head})", field="after")
     query = ListQuery(user, as_of or container.clock.today(), owner, customer,
                       min(limit, 1000), offset)
     return Listing(container.extras["read_models"], query, after)
