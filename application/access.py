@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from application.errors import (
-    ForbiddenError, InvalidInputError, NotOwnerError, SelfApprovalError,
+    ForbiddenError,
+    InvalidInputError,
+    NotOwnerError,
+    SelfApprovalError,
 )
 from application.users import User
 from domain.values import Actor

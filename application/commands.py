@@ -7,12 +7,14 @@ from uuid import UUID, uuid4
 
 from application import access
 from application.core import DealtrailCore, Receipt
+from application.errors import NotOwnerError
 from application.users import User
-from domain.contract import CONTRACT_REVIEWERS
 from domain.changes import CHANGE_ASSESSORS
+from domain.contract import CONTRACT_REVIEWERS
 from domain.deal import Deal
 from domain.execution import ORDER_REVIEWERS
 from domain.proposal import PROPOSAL_REVIEWERS
+from domain.values import Actor
 
 V = int | None  # an optional expected version (If-Match)
 
@@ -30,7 +32,7 @@ class Commands(DealtrailCore):
         access.require_any(user, access.STEP_ROLES, "opening a deal")
         owner = owner or user.name
         if owner != user.name and not user.has("sales_supervisor", "admin"):
-            raise access.NotOwnerError("a sales rep opens deals for themself", owner=owner)
+            raise NotOwnerError("a sales rep opens deals for themself", owner=owner)
         self._check_sales_rep(owner)
         actor = access.step_actor(user, owner)
         deal = Deal.open(self._context(actor), deal_id or uuid4(), owner=owner, **fields)
@@ -140,7 +142,7 @@ class Commands(DealtrailCore):
                         **f: Any) -> Receipt:
         access.require_any(user, access.PAYMENT_ROLES, "recording a payment")
         role = "finance" if user.has("finance") else "admin"
-        return self._run(deal_id, lambda d: access.Actor(user.name, role),
+        return self._run(deal_id, lambda d: Actor(user.name, role),
                          lambda d, c: d.receive_payment(c, **f), expected)
 
     def record_overdue_reason(self, user: User, deal_id: UUID, milestone: str,

@@ -6,6 +6,7 @@ import os
 import tomllib
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import attrs
@@ -48,15 +49,15 @@ def load_policy(path: Path | None) -> Policy:
     if unknown:
         msg = f"unknown policy keys in {path}: {unknown}"
         raise ValueError(msg)
-    typed = {k: coerce(getattr(DEFAULT_POLICY, k), v) for k, v in overrides.items()}
+    typed: dict[str, Any] = {k: coerce(getattr(DEFAULT_POLICY, k), v) for k, v in overrides.items()}
     return attrs.evolve(DEFAULT_POLICY, **typed)
 
 
-def coerce(default: object, value: object) -> object:
+def coerce(default: object, value: Any) -> Any:
     if isinstance(default, Decimal):
         return Decimal(str(value))
     if isinstance(default, tuple):
-        return tuple(value)  # type: ignore[call-overload]  # lists of words from TOML
+        return tuple(value)  # lists of words from TOML
     return value
 
 

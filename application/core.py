@@ -21,7 +21,10 @@ from application import access
 from application.clock import Clock, SystemClock
 from application.config import Settings, store_env
 from application.errors import (
-    DealNotFoundError, OwnerNotSalesRepError, UnknownUserError, VersionConflictError,
+    DealNotFoundError,
+    OwnerNotSalesRepError,
+    UnknownUserError,
+    VersionConflictError,
 )
 from application.transcodings import register_all
 from application.users import User, UserDirectory
@@ -55,7 +58,9 @@ class DealtrailCore(Application[UUID]):
         self.policy = self.settings.policy()
         env = store_env(self.settings.database_url)
         if self.settings.snapshot_interval > 0:
-            self.snapshotting_intervals = {Deal: self.settings.snapshot_interval}
+            # per instance: the interval is a setting; the library reads it from self
+            self.snapshotting_intervals = {  # type: ignore[misc]
+                Deal: self.settings.snapshot_interval}
             env["IS_SNAPSHOTTING_ENABLED"] = "y"
         super().__init__(env)
 
@@ -95,7 +100,7 @@ class DealtrailCore(Application[UUID]):
                 if expected_version is not None:
                     raise VersionConflictError("another command changed the deal first",
                                                expected=expected_version) from None
-                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311 - jitter
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         msg = f"gave up after {MAX_ATTEMPTS} concurrent retries"
         raise RuntimeError(msg)
 

@@ -17,8 +17,22 @@ from application.core import Receipt
 from application.service import Dealtrail
 from application.users import User, UserDirectory
 from domain.values import (
-    Budget, Clauses, Contact, Criterion, Customer, DecisionFactor, Line, Milestone, Need,
-    Parties, Party, Penalty, ProposalItem, Response, Result, Signatory,
+    Budget,
+    Clauses,
+    Contact,
+    Criterion,
+    Customer,
+    DecisionFactor,
+    Line,
+    Milestone,
+    Need,
+    Parties,
+    Party,
+    Penalty,
+    ProposalItem,
+    Response,
+    Result,
+    Signatory,
 )
 
 STAFF = {
@@ -50,7 +64,7 @@ def xx_keji_steps(app: Dealtrail, staff: dict[str, User], deal_id: UUID) -> Iter
     yield date(2024, 3, 1), "open", lambda: app.open_deal(
         rep, deal_id=d, customer=Customer(
             name="XX科技有限公司", industry="互联网", employees=5000,
-            annual_revenue=D("1000000000"), address="北京市海淀区XX路1号",
+            annual_revenue=D(1000000000), address="北京市海淀区XX路1号",
             business="互联网服务，自有数据中心", needs="服务器运维成本高"),
         contacts=[Contact("陈总", "技术总监", True, "138XXXX0001")],
         source="exhibition", referrer=None, on=date(2024, 3, 1))
@@ -176,7 +190,7 @@ def yy_zhizao_steps(app: Dealtrail, staff: dict[str, User], deal_id: UUID) -> It
     delivery of 2024-04-15, on 2024-04-30, is not paid, and its reason is recorded."""
     rep, d = staff["lisi"], deal_id
     yield from sample_steps(app, staff, d, rep, customer=Customer(
-        name="YY制造有限公司", industry="制造业", employees=1000, annual_revenue=D("200000000"),
+        name="YY制造有限公司", industry="制造业", employees=1000, annual_revenue=D(200000000),
         address="江苏省苏州市工业园区ZZ路8号", business="工业零部件制造，区域市场前三",
         needs="生产数据实时采集需求"), contact=Contact("王经理", "生产部经理", True, "139XXXX0003"),
         grade=("B", "potential", "unclear", "complex"), opened=date(2024, 2, 20),

@@ -30,7 +30,7 @@ def make_engine(database_url: str, name: str) -> Engine:
         return engine
     query = dict(q.split("=", 1) for q in parts.query.split("&") if "=" in q)
     url = database_url.split("?")[0]
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     connect_args = {}
     if "schema" in query:

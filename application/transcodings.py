@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import attrs
-from eventsourcing.persistence import Transcoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.values import VALUE_TYPES
 
@@ -36,7 +36,7 @@ class AttrsAsDict(Transcoding):
         return self.type(**data)
 
 
-def register_all(transcoder: Transcoder) -> None:
+def register_all(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     for cls in VALUE_TYPES:
         transcoder.register(AttrsAsDict(cls))

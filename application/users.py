@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import threading
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -21,10 +22,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _roles(roles: Iterable[str]) -> tuple[str, ...]:
+    return tuple(roles)
+
+
 @attrs.frozen
 class User:
     name: str
-    roles: tuple[str, ...] = attrs.field(converter=tuple)
+    roles: tuple[str, ...] = attrs.field(converter=_roles)
 
     def has(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)

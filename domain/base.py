@@ -4,9 +4,11 @@ and the small checks every command shares."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 from eventsourcing.domain import Aggregate
@@ -86,6 +88,21 @@ class DealBase(Aggregate):
         self.documents: list[dict[str, Any]] = []
         self.tasks_done: list[dict[str, Any]] = []
         self.lost: dict[str, Any] | None = None
+
+    if TYPE_CHECKING:  # defined by one mixin of Deal and used by others: typed here once
+        @property
+        def current_grade(self) -> str | None: ...
+        @property
+        def pending_commitments(self) -> list[int]: ...
+        @property
+        def amount(self) -> Decimal: ...
+        @property
+        def received(self) -> Decimal: ...
+        @property
+        def fully_delivered(self) -> bool: ...
+        def delivered_quantities(self) -> Counter[str]: ...
+        def unpaid_signing_milestones(self) -> list[str]: ...
+        def advance_if_paid(self, on: date) -> None: ...
 
     # -- applying events ---------------------------------------------------------
     def when(self, event: Any) -> None:

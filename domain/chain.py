@@ -46,7 +46,7 @@ def link(
     *,
     deal_id: UUID,
     version: int,
-    type: str,  # noqa: A002 - the SPEC's field name
+    type: str,
     recorded_at: datetime,
     on: date,
     actor: Any,

@@ -29,15 +29,15 @@ def add_months(day: date, months: int) -> date:
 def split(amount: Decimal, schedule: Sequence[Milestone]) -> list[Decimal]:
     """Milestone amounts: percent × amount to the cent, the last taking the remainder."""
     amounts = [cents(amount * m.percent / 100) for m in schedule[:-1]]
-    return [*amounts, amount - sum(amounts, Decimal("0"))] if schedule else []
+    return [*amounts, amount - sum(amounts, Decimal(0))] if schedule else []
 
 
 def cumulative_by_trigger(schedule: Iterable[Milestone]) -> list[Decimal]:
     """Cumulative percent due by each trigger, in the order signing < ... < warranty_end."""
-    totals = dict.fromkeys(TRIGGER_ORDER, Decimal("0"))
+    totals = dict.fromkeys(TRIGGER_ORDER, Decimal(0))
     for m in schedule:
         totals[m.trigger] += m.percent
-    running, out = Decimal("0"), []
+    running, out = Decimal(0), []
     for trigger in TRIGGER_ORDER:
         running += totals[trigger]
         out.append(running)
@@ -62,7 +62,7 @@ def allocate(
 ) -> list[Allocation]:
     """Apply payments in order: first to the named milestone, the excess (or an unnamed
     payment) to the other unpaid milestones in schedule order."""
-    received = [Decimal("0")] * len(names)
+    received = [Decimal(0)] * len(names)
     paid_on: list[date | None] = [None] * len(names)
     for p in payments:
         rest = p.amount

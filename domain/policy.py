@@ -44,11 +44,11 @@ class Policy:
     complaint_response_hours: int = 24
     complaint_resolution_hours: int = 48
     # §三 contract penalties (per cent)
-    max_penalty_cap_percent: Decimal = Decimal("5")
+    max_penalty_cap_percent: Decimal = Decimal(5)
     default_daily_penalty_percent: Decimal = Decimal("0.1")
     # §五 maintenance classes (contracted amount over 12 months)
-    class_a_threshold: Decimal = Decimal("500000")
-    class_b_threshold: Decimal = Decimal("200000")
+    class_a_threshold: Decimal = Decimal(500000)
+    class_b_threshold: Decimal = Decimal(200000)
     vague_words: tuple[str, ...] = VAGUE_WORDS
     vague_phrases: tuple[str, ...] = VAGUE_PHRASES
     vague_before_number: tuple[str, ...] = VAGUE_BEFORE_NUMBER

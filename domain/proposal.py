@@ -14,7 +14,7 @@ from domain.errors import DomainError, require
 from domain.values import Budget, DecisionFactor, Milestone, Need, ProposalItem, Response, Signatory
 
 PROPOSAL_REVIEWERS = ("sales_supervisor", "product_manager", "legal")
-HUNDRED = Decimal("100")
+HUNDRED = Decimal(100)
 
 
 class Proposals(DealBase):
@@ -29,10 +29,10 @@ class Proposals(DealBase):
         require(not self.approved_versions, "SURVEY_LOCKED",
                 "the survey cannot be replaced once a proposal is approved")
         require(len(needs) >= 1, "SURVEY_NEEDS", "a survey records at least one need")
-        weights = sum((f.weight for f in decision_factors), Decimal("0"))
+        weights = sum((f.weight for f in decision_factors), Decimal(0))
         require(weights == HUNDRED, "SURVEY_WEIGHTS",
                 "decision-factor weights must sum to 100", sum=str(weights))
-        require(Decimal("0") < budget.min <= budget.max, "SURVEY_BUDGET",
+        require(Decimal(0) < budget.min <= budget.max, "SURVEY_BUDGET",
                 "the budget needs 0 < min ≤ max", min=str(budget.min), max=str(budget.max))
         self.check_contact(signed_by.name, "signed_by")
         self.emit(ctx, ev.SurveySigned, signed_on, surveyed_on=surveyed_on, method=method,
@@ -48,14 +48,14 @@ class Proposals(DealBase):
         self.check_not_future(ctx, on=on)
         require(not self.is_signed, "CONTRACT_ALREADY_SIGNED", "the contract is signed")
         require(self.survey is not None, "PROPOSAL_NEEDS_SURVEY", "no signed survey")
+        needs = len(self.survey["needs"]) if self.survey else 0
         covered = sorted(r.need for r in responses)
-        require(covered == list(range(len(self.survey["needs"]))), "PROPOSAL_COVERS_NEEDS",
-                "one response per surveyed need", needs=len(self.survey["needs"]),
-                responses=covered)
+        require(covered == list(range(needs)), "PROPOSAL_COVERS_NEEDS",
+                "one response per surveyed need", needs=needs, responses=covered)
         vague = [o for o in expected_outcomes if not re.search(r"\d", o)]
         require(bool(expected_outcomes) and not vague, "PROPOSAL_QUANTIFIED",
                 "every expected outcome holds a number", outcomes=vague)
-        total = sum((i.line_total for i in items), Decimal("0")) - discount
+        total = sum((i.line_total for i in items), Decimal(0)) - discount
         require(total >= floor_price, "PRICE_FLOOR", "the total is below the floor price",
                 total=str(total), floor=str(floor_price))
         check_sums_to_100(payment_plan)
@@ -178,7 +178,7 @@ def review_record(e: Any) -> dict[str, Any]:
 
 
 def check_sums_to_100(plan: list[Milestone]) -> None:
-    total = sum((m.percent for m in plan), Decimal("0"))
+    total = sum((m.percent for m in plan), Decimal(0))
     if total != HUNDRED:
         raise DomainError("MILESTONES_SUM_100", "the payment plan must sum to 100 per cent",
                           sum=str(total))

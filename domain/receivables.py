@@ -11,10 +11,16 @@ from domain import events as ev
 from domain.base import Context, DealBase, NotFoundInDeal, applies
 from domain.errors import require
 from domain.money import (
-    Payment, allocate, days_overdue, late_penalty, plus_days, split, status,
+    Payment,
+    allocate,
+    days_overdue,
+    late_penalty,
+    plus_days,
+    split,
+    status,
 )
 
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 
 class Receivables(DealBase):

@@ -134,7 +134,7 @@ class ProposalItem:
     description: str
     kind: str = attrs.field(validator=v.in_(ITEM_KINDS))
     quantity: int = 1
-    unit_price: Decimal = attrs.field(default=Decimal("0"), converter=_decimal)
+    unit_price: Decimal = attrs.field(default=Decimal(0), converter=_decimal)
 
     @property
     def line_total(self) -> Decimal:
@@ -203,17 +203,25 @@ class Rectification:
     due: date
 
 
+def _criteria_or_none(items: Any) -> tuple[Criterion, ...] | None:
+    return None if items is None else tuple(_tuple_of(Criterion)(items))
+
+
+def _lines_or_none(items: Any) -> tuple[Line, ...] | None:
+    return None if items is None else tuple(_tuple_of(Line)(items))
+
+
 @attrs.frozen
 class Impact:
     """What a change request would do to the contract once agreed."""
 
-    amount_delta: Decimal = attrs.field(default=Decimal("0"), converter=_decimal)
+    amount_delta: Decimal = attrs.field(default=Decimal(0), converter=_decimal)
     delivery_days_delta: int = 0
     acceptance_criteria: tuple[Criterion, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(_tuple_of(Criterion))
+        default=None, converter=_criteria_or_none
     )
     items: tuple[Line, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(_tuple_of(Line))
+        default=None, converter=_lines_or_none
     )
 
 

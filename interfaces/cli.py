@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -17,7 +18,8 @@ register_audit(app)  # audit verify|digest
 
 
 @users_app.command("add")
-def users_add(name: str, role: list[str] = typer.Option(..., "--role", help="a role; repeat")) -> None:
+def users_add(name: str,
+              role: Annotated[list[str], typer.Option("--role", help="a role; repeat")]) -> None:
     """Append a user to the users file and print its new token once."""
     from application.config import Settings
     from application.users import UserDirectory

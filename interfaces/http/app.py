@@ -9,10 +9,18 @@ from application.sql import make_engine
 from interfaces.container import Container
 from interfaces.http import errors
 from interfaces.http.idempotency import IdempotencyMiddleware
-from interfaces.http.routes import changes, contract, deals, execution, proposals, prospecting
-from interfaces.http.routes import feed, health
-from interfaces.http.routes import read_models
 from interfaces.http.routes import audit as audit_routes
+from interfaces.http.routes import (
+    changes,
+    contract,
+    deals,
+    execution,
+    feed,
+    health,
+    proposals,
+    prospecting,
+    read_models,
+)
 
 
 def create_app(container: Container) -> FastAPI:
