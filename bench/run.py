@@ -1,6 +1,6 @@
 """Benchmarks as ratios against a baseline measured in the same run (issue 7).
 
-    .venv/bin/python -m bench.run [--quick] [--postgres URL]
+    make bench        # or: .venv/bin/python -m bench.run [--quick] [--only SECTION] [--postgres URL]
 
 Writes a table to stdout and JSON to bench/results/<timestamp>.json. Figures are medians
 of several rounds; each target compares dealtrail with the floor it stands on.
@@ -9,7 +9,9 @@ of several rounds; each target compares dealtrail with the floor it stands on.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
 import platform
 import statistics
 import tempfile
@@ -17,7 +19,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +72,11 @@ def open_deals(app: Dealtrail, staff: dict[str, Any], n: int) -> list[uuid.UUID]
 def rate(work: Callable[[int], None], items: int, threads: int) -> float:
     """Items per second with ``threads`` workers sharing ``items`` indices."""
     per = items // threads
-    workers = [threading.Thread(target=lambda k=k: [work(k * per + i) for i in range(per)])
-               for k in range(threads)]
+    def share(k: int) -> None:
+        for i in range(per):
+            work(k * per + i)
+
+    workers = [threading.Thread(target=share, args=(k,)) for k in range(threads)]
     start = time.perf_counter()
     for w in workers:
         w.start()
@@ -96,7 +102,7 @@ def commands_vs_library(url: str, n: int, threads: int) -> dict[str, float]:
         counters.append(c.id)
 
     def bump(i: int) -> None:
-        c = floor.repository.get(counters[i])
+        c: Counter = floor.repository.get(counters[i])
         c.bump()
         floor.save(c)
 
@@ -131,28 +137,58 @@ def median_of(rounds: int, fn: Callable[[], dict[str, float]]) -> dict[str, floa
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
+SECTIONS = ("commands", "http", "rebuild", "load", "scale")
+
+
+def library_sections(quick: bool, postgres: str) -> dict[str, dict[str, float]]:
+    """Targets 1 and 4: commands vs the library's trivial aggregate; a long deal's load."""
+    n, rounds, long = (100, 1, 200) if quick else (800, 3, 1000)
+    tmp = Path(tempfile.mkdtemp())
+    stores: dict[str, Callable[[], str]] = {
+        "sqlite": lambda: f"sqlite:///{tmp / uuid.uuid4().hex}.db",
+        "postgres": lambda: postgres_schema_url(postgres)}
+    results: dict[str, dict[str, float]] = {}
+    for store, url in stores.items():
+        for threads in (1, 8):
+            results[f"commands_{store}_{threads}t"] = median_of(
+                rounds, partial(lambda u, t: commands_vs_library(u(), n, t), url, threads))
+        results[f"load_{long}_events_{store}"] = median_of(
+            rounds, partial(lambda u: load_long_deal(u(), long), url))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--only", action="append", choices=SECTIONS,
+                        help="run only these sections (repeat); default all")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    n, rounds, long = (100, 1, 200) if args.quick else (800, 3, 1000)
-    tmp = Path(tempfile.mkdtemp())
-    stores = {"sqlite": lambda: f"sqlite:///{tmp / uuid.uuid4().hex}.db",
-              "postgres": lambda: postgres_schema_url(args.postgres)}
-    report: dict[str, Any] = {"machine": platform.platform(), "python": platform.python_version(),
-                              "when": datetime.now(timezone.utc).isoformat(), "results": {}}
-    for store, url in stores.items():
-        for threads in (1, 8):
-            key = f"commands_{store}_{threads}t"
-            report["results"][key] = median_of(rounds, lambda: commands_vs_library(url(), n, threads))
-        report["results"][f"load_{long}_events_{store}"] = median_of(rounds, lambda: load_long_deal(url(), long))
-    for key, figures in report["results"].items():
+    only = set(args.only or SECTIONS)
+    report: dict[str, Any] = {"machine": machine(), "when": datetime.now(UTC).isoformat(),
+                              "quick": args.quick, "results": {}}
+    results = report["results"]
+    if only & {"commands", "load"}:
+        results.update({k: v for k, v in library_sections(args.quick, args.postgres).items()
+                        if k.split("_")[0] in only})
+    for section, module in (("http", "bench.http_rate"), ("rebuild", "bench.rebuild"),
+                            ("scale", "bench.scale")):
+        if section in only:
+            results.update(importlib.import_module(module).run(args.quick))
+    for key, figures in results.items():
         print(f"{key:28} " + "  ".join(f"{k}={v:,.2f}" for k, v in figures.items()))
-    out = Path("bench/results") / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.json"
+    out = Path("bench/results") / f"{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(f"written {out}")
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures came from: they are only comparable on the same machine."""
+    memory = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+    return {"platform": platform.platform(), "python": platform.python_version(),
+            "cpus": os.cpu_count(), "memory_gib": round(int(memory) / 2**20, 1),
+            "processor": platform.processor() or platform.machine()}
 
 
 def postgres_schema_url(base: str) -> str:
