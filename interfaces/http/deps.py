@@ -1,5 +1,9 @@
 """Dependencies as ``Annotated`` aliases: the container, the authenticated user, and
-the caller of a command (role checked before the body is read, ``If-Match`` parsed)."""
+the caller of a command (role checked before the body is read, ``If-Match`` parsed).
+
+They are ``async def`` because none of them blocks (a dict lookup, a hash, the clock):
+FastAPI runs a plain ``def`` dependency in the thread pool, and that hop, twice per
+command, cost more server CPU than the dependencies themselves (bench/README.md)."""
 
 from __future__ import annotations
 
@@ -26,21 +30,25 @@ bearer = HTTPBearer(auto_error=False)
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
-def get_container(request: Request) -> Container:
+def _container(request: Request) -> Container:
     return request.app.state.container  # type: ignore[no-any-return]
 
 
-def get_app(request: Request) -> Dealtrail:
-    return get_container(request).app
+async def get_container(request: Request) -> Container:
+    return _container(request)
 
 
-def current_user(request: Request,
-                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-                 ) -> User:
+async def get_app(request: Request) -> Dealtrail:
+    return _container(request).app
+
+
+async def current_user(request: Request,
+                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+                       ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "a bearer token is required",
                             headers={"WWW-Authenticate": "Bearer"})
-    user = get_container(request).users.by_token(credentials.credentials)
+    user = _container(request).users.by_token(credentials.credentials)
     if user is None:
         raise HTTPException(401, "unknown token", headers={"WWW-Authenticate": "Bearer"})
     return user
@@ -73,10 +81,10 @@ def expected_version(if_match: str | None) -> int | None:
 def caller(roles: tuple[str, ...] | None, action: str) -> Callable[..., Caller]:
     """A dependency: 403 unless the user holds one of ``roles`` (None: any role)."""
 
-    def dependency(request: Request, user: CurrentUser,
-                   if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> Caller:
+    async def dependency(request: Request, user: CurrentUser,
+                         if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> Caller:
         access.require_any(user, roles if roles is not None else user.roles, action)
-        container = get_container(request)
+        container = _container(request)
         return Caller(user, container.app, expected_version(if_match), container.clock.today())
 
     return dependency

@@ -8,6 +8,6 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
-    """Answers without a token when the process is up."""
+async def health() -> dict[str, str]:
+    """Answers without a token when the process is up (``async``: no thread-pool hop)."""
     return {"status": "ok"}
