@@ -8,7 +8,7 @@ command, cost more server CPU than the dependencies themselves (bench/README.md)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated
 
@@ -78,7 +78,7 @@ def expected_version(if_match: str | None) -> int | None:
     return int(found.group(1))
 
 
-def caller(roles: tuple[str, ...] | None, action: str) -> Callable[..., Caller]:
+def caller(roles: tuple[str, ...] | None, action: str) -> Callable[..., Awaitable[Caller]]:
     """A dependency: 403 unless the user holds one of ``roles`` (None: any role)."""
 
     async def dependency(request: Request, user: CurrentUser,
