@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -48,13 +51,24 @@ def serve(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     settings = Settings.from_env()
     bootstrap_users(settings.users_file)
     container = Container.build(settings)
+    api = create_app(container)
+    # workers start and stop with the server: uvicorn re-raises SIGTERM after its graceful
+    # shutdown, so code after uvicorn.run() would never close them
+    api.router.lifespan_context = partial(running, container, no_projections)
+    uvicorn.run(api, host=host, port=port, log_level="warning")
+
+
+@asynccontextmanager
+async def running(container: Any, no_projections: bool, _: object) -> AsyncIterator[None]:
+    """The container's workers (projections, webhook deliveries) run while the API does."""
+    for name, part in container.extras.items():
+        if hasattr(part, "start") and not (no_projections and name == "projections"):
+            part.start()
     try:
-        for name, part in container.extras.items():
-            if hasattr(part, "start") and not (no_projections and name == "projections"):
-                part.start()
-        uvicorn.run(create_app(container), host=host, port=port, log_level="warning")
+        yield
     finally:
         container.close()
+        typer.echo("dealtrail stopped", err=True)
 
 
 def bootstrap_users(path: Path) -> None:

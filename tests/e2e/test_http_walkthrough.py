@@ -67,6 +67,7 @@ def test_serve_without_a_users_file_creates_an_admin_and_prints_its_token_once(
 
     assert me.status_code == 200
     assert "admin token" not in again
+    assert "dealtrail stopped" in output and "dealtrail stopped" in again  # workers closed
     assert users_file.exists() and token not in users_file.read_text("utf-8")
 
 
