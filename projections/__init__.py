@@ -12,6 +12,7 @@ from domain.policy import Policy
 from projections.agenda import Agenda
 from projections.approvals import Approvals
 from projections.base import Projection
+from projections.deals import Deals
 from projections.follow_ups import FollowUps
 from projections.maintenance import Maintenance
 from projections.pipeline import Pipeline
@@ -21,7 +22,8 @@ ENGINE_NAME = "readmodels"
 
 
 def all_projections(policy: Policy) -> list[Projection]:
-    return [FollowUps(), Approvals(), Receivables(), Pipeline(), Agenda(policy), Maintenance()]
+    return [FollowUps(), Approvals(), Receivables(), Pipeline(), Agenda(policy), Maintenance(),
+            Deals()]
 
 
 def build_runner(app: Any, engine: Any = None, **options: Any) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Connection,
+    Index,
     Integer,
     MetaData,
     String,
@@ -44,6 +45,9 @@ approvals = Table(
     Column("decided_by", String(200)),
     Column("decided_at", String(40)),
     Column("comment", Text),
+    Index("ix_rm_approvals_status", "status", "deal_id", "subject", "ref", "role"),
+    Index("ix_rm_approvals_role", "role", "status"),
+    Index("ix_rm_approvals_owner_order", "owner", "deal_id", "subject", "ref", "role", "status"),
 )
 PROPOSAL_ROLES = ("sales_supervisor", "product_manager", "legal")
 CONTRACT_ROLES = ("sales_supervisor", "legal", "finance")

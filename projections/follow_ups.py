@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Date, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, Index, MetaData, String, Table, Text
 
 from domain.deal import Deal
 from projections.base import Rebuilt, deal_columns, deal_values
@@ -24,6 +24,7 @@ follow_ups = Table(
     Column("next_step", Text),
     Column("next_step_due", Date),
     Column("stage", String(20), nullable=False),
+    Index("ix_rm_follow_ups_owner_order", "owner", "deal_id"),  # a rep's page, in order
 )
 
 

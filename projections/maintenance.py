@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table
 
 from domain.deal import Deal
 from domain.money import add_months
@@ -25,6 +25,7 @@ maintenance = Table(
     Column("signed_on", Date, nullable=False),
     Column("amount", String(24), nullable=False),
     Column("last_contact", Date),
+    Index("ix_rm_maintenance_customer", "customer"),  # the plan pages by customer
 )
 CADENCE = {"A": ("monthly", 1), "B": ("quarterly", 3), "C": ("half-yearly", 6)}
 

@@ -8,7 +8,7 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Date, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, Index, MetaData, String, Table, Text
 
 from domain.base import STAGES
 from domain.deal import Deal
@@ -27,6 +27,8 @@ pipeline = Table(
     Column("risk", String(10)),
     Column("risk_reasons", Text, nullable=False),
     Column("reached", Text, nullable=False),
+    Index("ix_rm_pipeline_stage", "stage", "reached"),  # the summary counts from it alone
+    Index("ix_rm_pipeline_owner_order", "owner", "deal_id", "stage", "reached"),  # a rep's page
 )
 NEXT_ACTION = {
     "opened": "grade the customer",

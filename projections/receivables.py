@@ -13,7 +13,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+)
 
 from domain.deal import Deal
 from domain.money import days_overdue, late_penalty, status
@@ -38,6 +49,7 @@ receivables = Table(
     Column("delivery_completed_on", Date),
     Column("penalty_daily_percent", String(24), nullable=False),
     Column("penalty_cap_percent", String(24), nullable=False),
+    Index("ix_rm_receivables_owner_order", "owner", "deal_id", "seq"),  # a rep's page, in order
 )
 #: What each milestone had received counting payments up to ``from_date`` (one row per
 #: distinct payment date): the as-of answer is the latest row on or before ``as_of``.
@@ -48,6 +60,7 @@ allocations = Table(
     Column("from_date", Date, primary_key=True),
     Column("received", String(24), nullable=False),
     Column("paid_on", Date),
+    Index("ix_rm_receivable_allocations_paid", "deal_id", "seq", "paid_on"),  # paid by a date
 )
 EVENTS = frozenset({"ContractSigned", "Delivered", "Accepted", "PaymentReceived",
                     "OverdueReasonRecorded", "ChangeAgreed", "DelayReported",

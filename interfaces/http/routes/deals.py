@@ -10,11 +10,12 @@ from fastapi import APIRouter, Query
 
 from application import audit, views
 from application.errors import DealNotFoundError, InvalidInputError
-from interfaces.http.deps import Reader, Step
+from interfaces.http.deps import ContainerDep, Reader, Step
 from interfaces.http.route import CommandRoute
 from interfaces.http.schemas.answers import ERRORS, CommandAnswer, Page
 from interfaces.http.schemas.common import Day
 from interfaces.http.schemas.prospecting import OpenDeal
+from projections import attach
 
 router = APIRouter(prefix="/deals", tags=["deals"], route_class=CommandRoute,
                    responses=ERRORS)
@@ -28,12 +29,13 @@ def open_deal(body: OpenDeal, c: Step) -> CommandAnswer:
 
 
 @router.get("")
-def list_deals(c: Reader, owner: str | None = None, customer: str | None = None,
+def list_deals(c: Reader, container: ContainerDep, owner: str | None = None,
+               customer: str | None = None,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Page:
     """Deals the caller may read (a sales rep: their own), oldest first."""
     return Page(**views.list_deals(c.app, c.user, owner=owner, customer=customer,
-                                   limit=limit, offset=offset))
+                                   limit=limit, offset=offset, index=attach(container)))
 
 
 @router.get("/{deal_id}")
