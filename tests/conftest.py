@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import attrs
 import pytest
@@ -87,6 +88,15 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         drop()
 
 
+class Reopening(TypedDict, total=False):
+    """The settings a reopened application may change; its store stays the same."""
+
+    timezone: str
+    users_file: Path
+    policy_file: Path | None
+    snapshot_interval: int
+
+
 @attrs.define
 class World:
     """An application with the manual's staff, a users directory and a fixed today."""
@@ -97,7 +107,7 @@ class World:
     staff: dict[str, User]
     url: str
 
-    def reopen(self, **settings: object) -> Dealtrail:
+    def reopen(self, **settings: Unpack[Reopening]) -> Dealtrail:
         """A second application on the same store, as a new process would see it."""
         return Dealtrail(Settings(database_url=self.url, **settings), self.clock, self.users)
 

@@ -61,6 +61,7 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                # opened with stdout=PIPE just above, so stdout is never None
                 raise RuntimeError(f"serve exited: {self.process.stdout.read()}")  # type: ignore[union-attr]
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:

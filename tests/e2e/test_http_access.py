@@ -154,6 +154,7 @@ def test_a_deal_is_read_by_its_owner_and_every_role_but_other_reps_and_integrati
 def test_a_rep_who_also_reviews_may_not_review_their_own_deal(
         world: tuple[TestClient, str]) -> None:
     http, _ = world
+    # TestClient types .app as a bare ASGI callable; it is our FastAPI app, with its state
     container: Container = http.app.state.container  # type: ignore[attr-defined]
     container.users.add("boss", ["sales_rep", "sales_supervisor"], token="token-boss")
     deal = open_deal(http, OPEN_FOR_SELF, user="boss")

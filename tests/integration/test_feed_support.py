@@ -60,7 +60,8 @@ class Site:
             feedback="有兴趣", next_step="发送方案", next_step_due=self.clock.today(), **extra)
 
     def all_events(self, who: str = "auditor") -> list[dict[str, Any]]:
-        events, after = [], 0
+        events: list[dict[str, Any]] = []
+        after = 0
         while True:
             page = self.client.get(f"/events?after={after}&limit=1000",
                                    headers=bearer(who)).json()

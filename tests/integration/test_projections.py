@@ -34,7 +34,7 @@ KILLS = int(os.environ.get("DEALTRAIL_TEST_KILLS", "20"))
 
 
 def checksums(runner: Runner) -> dict[str, str]:
-    return runner.checksums()  # type: ignore[no-any-return]
+    return runner.checksums()
 
 
 def second_engine(url: str, name: str) -> tuple[Engine, Any]:
@@ -175,6 +175,7 @@ def test_a_worker_killed_at_random_points_projects_every_event_exactly_once(
         if reached < head:
             killed.append((reached, run, checksums(runner)))
         resumed = worker(big_store, tmp_path, "--once")
+        # worker() opens the process with stderr=PIPE, so stderr is never None here
         assert resumed.wait(timeout=120) == 0, resumed.stderr.read()  # type: ignore[union-attr]
         assert runner.position() == head
         assert checksums(runner) == clean, f"run {run}: killed at {reached}"

@@ -44,7 +44,8 @@ def models(container: Container) -> ReadModels:
 def read(container: Container, world: World, view: str, as_of: date, user: str = "admin",
          **filters: Any) -> list[dict[str, Any]]:
     query = Query(world.staff[user], as_of, owner=filters.pop("owner", None))
-    return getattr(models(container), view)(query, **filters)["items"]  # type: ignore[no-any-return]
+    items: list[dict[str, Any]] = getattr(models(container), view)(query, **filters)["items"]
+    return items
 
 
 def by_customer(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:

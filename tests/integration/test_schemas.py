@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import jsonschema
+# jsonschema ships no types and types-jsonschema is not among the dev dependencies
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from application.schemas import catalogue, event_schema

@@ -45,7 +45,8 @@ def store_v1_follow_up(site: Site, deal_id: UUID) -> str:
 
 def stored_state(site: Site, deal_id: UUID, version: int) -> dict[str, Any]:
     row = site.app.recorder.select_events(deal_id, gt=version - 1, lte=version)[0]
-    return site.app.mapper.transcoder.decode(row.state)  # type: ignore[no-any-return]
+    state: dict[str, Any] = site.app.mapper.transcoder.decode(row.state)
+    return state
 
 
 @pytest.mark.parametrize("store_url", STORES, indirect=True)

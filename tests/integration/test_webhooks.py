@@ -74,16 +74,17 @@ def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def hooks(site: Site) -> Webhooks:
-    worker = site.container.extras["webhooks"]
+    worker: Webhooks = site.container.extras["webhooks"]
     worker.poll = 0.02
-    return worker  # type: ignore[no-any-return]
+    return worker
 
 
 def subscribe(site: Site, url: str, **extra: Any) -> str:
     answer = site.client.post("/subscriptions", headers=bearer("feed"),
                               json={"url": url, "secret": SECRET, **extra})
     assert answer.status_code == 201, answer.text
-    return answer.json()["id"]  # type: ignore[no-any-return]
+    subscription_id: str = answer.json()["id"]
+    return subscription_id
 
 
 @pytest.mark.parametrize("store_url", DB_STORES, indirect=True)

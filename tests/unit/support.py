@@ -7,15 +7,18 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal as D
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
 
 from application import examples as ex
-from application.errors import DealNotFoundError
+from application.core import Receipt
+from application.errors import ApplicationError, DealNotFoundError
 from application.service import Dealtrail
-from application.users import User
+from application.users import User, UserDirectory
+from domain.errors import DomainError
+from domain.events import DealEvent, DealOpened
 from domain.values import (
     Budget,
     Contact,
@@ -34,6 +37,9 @@ from tests.conftest import World
 CHEN = Signatory("陈总", "技术总监")
 Staff = dict[str, User]
 Act = Callable[[Dealtrail, Staff, uuid.UUID], object]
+Command = Callable[[Dealtrail, Staff, uuid.UUID], Receipt]
+# a refusal, either family: spelled as one union so ``caught.value.code`` type-checks
+REFUSED: tuple[type[DomainError | ApplicationError], ...] = (DomainError, ApplicationError)
 
 
 def given(world: World, until: str) -> uuid.UUID:
@@ -42,6 +48,19 @@ def given(world: World, until: str) -> uuid.UUID:
     steps = ex.xx_keji_steps(world.app, world.staff, deal_id)
     ex.run(world.app, world.clock, steps, until=until)
     return deal_id
+
+
+def member(users: UserDirectory, name: str) -> User:
+    """A user the test has added; the directory answers None for a stranger."""
+    user = users.get(name)
+    assert user is not None, name
+    return user
+
+
+def deal_events(app: Dealtrail, deal_id: uuid.UUID) -> list[DealOpened | DealEvent]:
+    """The deal's stored events. The store types them only by its event protocol; a
+    deal's log holds only the deal's own events, hence the cast."""
+    return cast(list[DealOpened | DealEvent], list(app.events.get(deal_id)))
 
 
 def version(world: World, deal_id: uuid.UUID) -> int:
@@ -149,6 +168,6 @@ def assess_all(app: Dealtrail, staff: Staff, deal_id: uuid.UUID, no: int = 1,
         app.assess_change(staff[who], deal_id, no, feasible=ok)
 
 
-def complaint(app: Dealtrail, staff: Staff, deal_id: uuid.UUID, owner: str = "lisi") -> None:
-    app.receive_complaint(staff["zhangsan"], deal_id, contact="陈总", content="服务器宕机",
-                          owner=owner)
+def complaint(app: Dealtrail, staff: Staff, deal_id: uuid.UUID, owner: str = "lisi") -> Receipt:
+    return app.receive_complaint(staff["zhangsan"], deal_id, contact="陈总",
+                                 content="服务器宕机", owner=owner)
