@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import (
     Column,
@@ -23,13 +24,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
+    bindparam,
+    select,
     update,
 )
 
 from domain.chain import plain
 from domain.deal import Deal
-from projections.base import Projection, deal_columns, deal_values
+from projections.base import Projection, deal_columns, deal_values, insert_rows
 
 metadata = MetaData()
 approvals = Table(
@@ -65,57 +67,130 @@ def order_ref(deal: Deal, round_no: int) -> str:
     return f"{deal.contract['contract_no'] if deal.contract else ''} round {round_no}"
 
 
+Key = tuple[str, str, str]  # subject, ref, role
+#: What a later event can change in a row (the rest is fixed when the step opens).
+MUTABLE = ("customer", "owner", "status", "decided_by", "decided_at", "comment")
+CHUNK = 500
+
+
 class Approvals(Projection):
+    """Rows are kept in memory during a batch: ``prepare`` loads the rows of the batch's
+    deals in one query, each event changes them in Python, and ``flush`` writes what
+    changed (inserts and updates, each one ``executemany``) before the position."""
+
     name = "approvals"
     metadata = metadata
+
+    def begin_batch(self) -> None:
+        self.rows: dict[UUID, dict[Key, dict[str, Any]]] = {}
+        self.stored: dict[tuple[str, Key], tuple[Any, ...]] = {}
+
+    def prepare(self, conn: Connection, notifications: list[Any]) -> None:
+        """Load the stored rows of every deal the batch's events can change (a deal
+        opened within the batch has none yet)."""
+        new, ids = set(), set()
+        for n in notifications:
+            key = n.originator_id
+            if n.originator_version == 1:
+                new.add(key)
+            elif key not in new and event_name(n.topic) in HANDLERS:
+                ids.add(key)
+        for key in ids | new:
+            self.rows[key] = {}
+        wanted = sorted(str(key) for key in ids)
+        for i in range(0, len(wanted), CHUNK):
+            self.load(conn, approvals.c.deal_id.in_(wanted[i:i + CHUNK]))
+
+    def load(self, conn: Connection, where: Any) -> None:
+        for r in conn.execute(select(approvals).where(where)).mappings():
+            row, key = dict(r), (r["subject"], r["ref"], r["role"])
+            self.rows[UUID(row["deal_id"])][key] = row
+            self.stored[(row["deal_id"], key)] = tuple(row[c] for c in MUTABLE)
 
     def handle(self, conn: Connection, event: Any, deal: Deal) -> None:
         handler = HANDLERS.get(type(event).__name__)
         if handler is not None:
-            handler(Step(conn, event, deal))
+            rows = self.rows.get(deal.id)
+            if rows is None:  # not prepared (a caller that skipped ``prepare``)
+                rows = self.rows[deal.id] = {}
+                self.load(conn, approvals.c.deal_id == str(deal.id))
+            handler(Step(rows, event, deal))
+
+    def flush(self, conn: Connection) -> None:
+        inserts, updates = [], []
+        for rows in self.rows.values():
+            for key, row in rows.items():
+                before = self.stored.get((row["deal_id"], key))
+                if before is None:
+                    inserts.append(row)
+                elif before != tuple(row[c] for c in MUTABLE):
+                    updates.append({f"k_{c}": row[c] for c in ("deal_id", "subject", "ref",
+                                                              "role")}
+                                   | {f"v_{c}": row[c] for c in MUTABLE})
+        insert_rows(conn, approvals, inserts)
+        if updates:
+            conn.execute(UPDATE, updates)
+        self.begin_batch()
+
+
+def event_name(topic: str) -> str:
+    """``domain.events:ProposalReviewed`` → ``ProposalReviewed``."""
+    return topic.rpartition(":")[2].rpartition(".")[2]
+
+
+UPDATE = update(approvals).where(
+    *(approvals.c[c] == bindparam(f"k_{c}") for c in ("deal_id", "subject", "ref", "role"))
+).values({c: bindparam(f"v_{c}") for c in MUTABLE})
 
 
 class Step:
-    """One event's effect on the approval rows of its deal."""
+    """One event's effect on the approval rows of its deal (held in memory)."""
 
-    def __init__(self, conn: Connection, event: Any, deal: Deal) -> None:
-        self.conn, self.e, self.deal = conn, event, deal
-        self.at = plain(event.timestamp)
+    def __init__(self, rows: dict[Key, dict[str, Any]], event: Any, deal: Deal) -> None:
+        self.rows, self.e, self.deal = rows, event, deal
+
+    @property
+    def at(self) -> str:
+        return str(plain(self.e.timestamp))
 
     def open(self, subject: str, ref: str, roles: tuple[str, ...], sequential: bool) -> None:
-        self.conn.execute(approvals.insert(), [
-            {**deal_values(self.deal), "subject": subject, "ref": ref, "role": role,
-             "step": i, "sequential": int(sequential), "opened_at": self.at,
-             "status": "waiting" if sequential and i > 1 else "pending"}
-            for i, role in enumerate(roles, start=1)])
+        base, at = deal_values(self.deal), self.at
+        for i, role in enumerate(roles, start=1):
+            key = (subject, ref, role)
+            if key in self.rows:
+                msg = f"approval step {key} of deal {base['deal_id']} is already open"
+                raise ValueError(msg)
+            self.rows[key] = {
+                **base, "subject": subject, "ref": ref, "role": role, "step": i,
+                "sequential": int(sequential), "status": "waiting" if sequential and i > 1
+                else "pending", "opened_at": at, "decided_by": None,
+                "decided_at": None, "comment": None}
 
-    def where(self, subject: str | None = None, ref: str | None = None,
-              role: str | None = None) -> Any:
-        c = approvals.c
-        conds = [c.deal_id == str(self.deal.id)]
-        conds += [c.subject == subject] if subject else []
-        conds += [c.ref == ref] if ref else []
-        conds += [c.role == role] if role else []
-        return and_(*conds)
+    def matching(self, subject: str | None = None,
+                 ref: str | None = None) -> list[dict[str, Any]]:
+        return [row for (s, r, _), row in self.rows.items()
+                if (not subject or s == subject) and (not ref or r == ref)]
 
     def decide(self, subject: str, ref: str, role: str, approved: bool) -> None:
-        self.conn.execute(update(approvals).where(self.where(subject, ref, role)).values(
-            status="approved" if approved else "rejected", decided_by=self.e.actor.name,
-            decided_at=self.at, comment=getattr(self.e, "comment", "")))
+        row = self.rows.get((subject, ref, role))
+        if row is not None:
+            row.update(status="approved" if approved else "rejected",
+                       decided_by=self.e.actor.name, decided_at=self.at,
+                       comment=getattr(self.e, "comment", ""))
         chain = SEQUENTIAL.get(subject, ())
         if approved and role in chain[:-1]:  # the next sequential step may act now
-            following = chain[chain.index(role) + 1]
-            self.conn.execute(update(approvals).where(
-                self.where(subject, ref, following), approvals.c.status == "waiting",
-            ).values(status="pending"))
+            following = self.rows.get((subject, ref, chain[chain.index(role) + 1]))
+            if following is not None and following["status"] == "waiting":
+                following["status"] = "pending"
 
     def supersede(self, subject: str | None = None, ref: str | None = None) -> None:
-        self.conn.execute(update(approvals).where(
-            self.where(subject, ref), approvals.c.status.in_(OPEN)).values(status="superseded"))
+        for row in self.matching(subject, ref):
+            if row["status"] in OPEN:
+                row["status"] = "superseded"
 
     def relabel(self) -> None:
-        self.conn.execute(update(approvals).where(self.where()).values(
-            customer=self.deal.customer.name, owner=self.deal.owner))
+        for row in self.rows.values():
+            row.update(customer=self.deal.customer.name, owner=self.deal.owner)
 
 
 def _proposal_submitted(s: Step) -> None:

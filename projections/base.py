@@ -10,10 +10,11 @@ projection's new position: rows and position commit together or not at all.
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections import OrderedDict
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, delete, select
@@ -58,6 +59,11 @@ class Projection:
     def begin_batch(self) -> None:
         """A batch starts (in a new transaction)."""
 
+    def prepare(self, conn: Connection, notifications: list[Any]) -> None:
+        """Before ``handle``: the notifications (not yet decoded) of every event of the
+        batch this read model will be given, in order, so it can load what the batch
+        needs in a few queries rather than per event."""
+
     def flush(self, conn: Connection) -> None:
         """The batch's last event was handled; write anything deferred, in the same
         transaction (before the position)."""
@@ -77,7 +83,10 @@ class Rebuilt(Projection):
     """A read model whose rows for a deal are a pure function of the deal's state:
     a relevant event marks the deal, and at the end of the batch the deal's rows are
     replaced once, from its state after the batch's last event (idempotent and
-    order-free, so a rebuild gives the same rows by construction)."""
+    order-free, so a rebuild gives the same rows by construction).
+
+    The runner hands it the batch's touched deals at once (``touch``) rather than event
+    by event; ``handle`` does the same for one event."""
 
     table: Table
     #: Event type names that can change the rows (None: every event).
@@ -87,20 +96,105 @@ class Rebuilt(Projection):
         raise NotImplementedError
 
     def begin_batch(self) -> None:
-        self.dirty: dict[str, Deal] = {}
+        self.dirty: dict[UUID, Deal] = {}
+        self.fresh: set[UUID] = set()  # deals opened within the batch: no rows stored yet
 
     def handle(self, conn: Connection, event: Any, deal: Deal) -> None:
+        if event.originator_version == 1:
+            self.fresh.add(deal.id)
         if self.events is None or type(event).__name__ in self.events:
-            self.dirty[str(deal.id)] = deal  # the latest object: the cache may reload it
+            self.dirty[deal.id] = deal  # the latest object: the cache may reload it
+
+    def touch(self, touched: Touched) -> None:
+        """The batch's events (those past this read model's position), by deal."""
+        relevant = self.events
+        for key, kinds in touched.kinds.items():
+            if relevant is None or not relevant.isdisjoint(kinds):
+                self.dirty[key] = touched.deals[key]
+        self.fresh |= touched.opened
 
     def flush(self, conn: Connection) -> None:
-        if not self.dirty:
-            return
-        conn.execute(delete(self.table).where(self.table.c.deal_id.in_(list(self.dirty))))
-        rows = [row for deal in self.dirty.values() for row in self.rows(deal)]
-        if rows:
-            conn.execute(self.table.insert(), rows)
-        self.dirty = {}
+        if self.dirty:
+            stale = [str(key) for key in self.dirty if key not in self.fresh]
+            self.write(conn, list(self.dirty.values()), stale)
+        self.begin_batch()
+
+    def write(self, conn: Connection, deals: list[Deal], stale: list[str]) -> None:
+        """Replace the rows of ``deals``; only the ``stale`` ids can have rows stored."""
+        replace(conn, self.table, stale, [row for deal in deals for row in self.rows(deal)])
+
+
+class Touched:
+    """What a batch's events did, by deal: the deal after its last event in the batch
+    (the latest object: the cache may have reloaded it), the event type names seen, and
+    the deals the batch opened."""
+
+    def __init__(self) -> None:
+        self.deals: dict[UUID, Deal] = {}
+        self.kinds: dict[UUID, set[str]] = {}
+        self.opened: set[UUID] = set()
+
+    def add(self, event: Any, deal: Deal) -> None:
+        key = event.originator_id
+        self.deals[key] = deal
+        kinds = self.kinds.get(key)
+        if kinds is None:
+            kinds = self.kinds[key] = set()
+            if event.originator_version == 1:
+                self.opened.add(key)
+        kinds.add(type(event).__name__)
+
+
+CHUNK = 500  # ids per ``IN (…)``
+
+
+def replace(conn: Connection, table: Table, deal_ids: list[str],
+            rows: list[dict[str, Any]]) -> None:
+    """Delete the deals' rows, then insert ``rows`` (one ``executemany``)."""
+    for i in range(0, len(deal_ids), CHUNK):
+        conn.execute(delete(table).where(table.c.deal_id.in_(deal_ids[i:i + CHUNK])))
+    insert_rows(conn, table, rows)
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``conn.execute(table.insert(), rows)`` with the per-row work done once: the
+    statement compiled once per dialect, each column's bind processor looked up once,
+    and the driver's ``executemany`` given plain tuples (a key a row lacks is NULL)."""
+    if not rows:
+        return
+    sql, names, processors = _compiled_insert(table, conn.dialect)
+    if not all(len(row) == len(names) for row in rows):  # a row lacks a key: it is NULL
+        rows = [{name: row.get(name) for name in names} for row in rows]
+    values = operator.itemgetter(*names)
+    todo = [(i, proc) for i, name in enumerate(names) if (proc := processors.get(name))]
+    params: list[Any] = []
+    for row in rows:
+        got = values(row)
+        if todo:
+            got = list(got)
+            for i, proc in todo:
+                if got[i] is not None:
+                    got[i] = proc(got[i])
+        params.append(tuple(got) if conn.dialect.positional
+                      else dict(zip(names, got, strict=True)))
+    conn.exec_driver_sql(sql, params)
+
+
+_inserts: dict[tuple[str, str, int], tuple[str, list[str], dict[str, Any]]] = {}
+
+
+def _compiled_insert(table: Table, dialect: Any) -> tuple[str, list[str], dict[str, Any]]:
+    key = (table.name, dialect.name, id(table))
+    found = _inserts.get(key)
+    if found is None:
+        compiled = table.insert().compile(dialect=dialect)
+        names = (list(compiled.positiontup or []) if dialect.positional
+                 else [c.key for c in table.columns])
+        processors = {c.key: c.type.dialect_impl(dialect).bind_processor(dialect)
+                      for c in table.columns}
+        found = _inserts[key] = (str(compiled), names, {k: p for k, p in processors.items()
+                                                         if p is not None})
+    return found
 
 
 class DealCache:
@@ -114,17 +208,22 @@ class DealCache:
 
     def after(self, event: Any) -> Deal:
         key, version = event.originator_id, event.originator_version
-        deal = self.deals.get(key)
-        if deal is not None and deal.version == version:
-            return deal
+        deals = self.deals
+        deal = deals.get(key)
         if deal is not None and deal.version == version - 1:
             event.mutate(deal)
+            deals.move_to_end(key)
+            return deal
+        if deal is not None and deal.version == version:
+            deals.move_to_end(key)
+            return deal
+        if version == 1:  # the creation event: what the repository would replay
+            deal = cast(Deal, event.mutate(None))
         else:
-            deal = self.app.repository.get(key, version=version)
-        self.deals[key] = deal
-        self.deals.move_to_end(key)
-        if len(self.deals) > self.size:
-            self.deals.popitem(last=False)
+            deal = cast(Deal, self.app.repository.get(key, version=version))
+        deals[key] = deal
+        if len(deals) > self.size:
+            deals.popitem(last=False)
         return deal
 
     def clear(self) -> None:

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from domain.deal import Deal
 from domain.money import days_overdue, late_penalty, status
 from domain.policy import Policy
-from projections.base import Rebuilt, deal_columns, deal_values, money
+from projections.base import Rebuilt, deal_columns, deal_values, money, replace
 
 metadata = MetaData()
 receivables = Table(
@@ -73,16 +73,10 @@ class Receivables(Rebuilt):
     table = receivables
     events = EVENTS
 
-    def flush(self, conn: Connection) -> None:
-        deals = list(self.dirty.values())
-        super().flush(conn)
-        if not deals:
-            return
-        conn.execute(allocations.delete().where(
-            allocations.c.deal_id.in_([str(d.id) for d in deals])))
-        steps = [step for deal in deals for step in self.allocation_rows(deal)]
-        if steps:
-            conn.execute(allocations.insert(), steps)
+    def write(self, conn: Connection, deals: list[Deal], stale: list[str]) -> None:
+        super().write(conn, deals, stale)
+        replace(conn, allocations, stale,
+                [step for deal in deals for step in self.allocation_rows(deal)])
 
     def rows(self, deal: Deal) -> list[dict[str, Any]]:
         if not deal.is_signed or deal.contract is None:
