@@ -18,7 +18,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     literal_column,
     or_,
@@ -254,11 +253,10 @@ def exact(conn: Connection, column: Any) -> Any:
 # -- receivables as of a date, in SQL ------------------------------------------------------
 def paid_by(as_of: date) -> Any:
     """A milestone is paid as of ``as_of`` when it was paid in full on or before it
-    (allocation rows hold ``paid_on`` from the payment day that completed it, and what
-    a milestone received never shrinks as payments add up), or asks for nothing."""
-    r, a = rv.receivables, rv.allocations
-    return or_(r.c.amount == "0.00", exists().where(
-        a.c.deal_id == r.c.deal_id, a.c.seq == r.c.seq, a.c.paid_on <= as_of))
+    (``paid_on``: the payment day that completed it; what a milestone received never
+    shrinks as payments add up), or asks for nothing."""
+    r = rv.receivables
+    return or_(r.c.amount == "0.00", and_(r.c.paid_on.is_not(None), r.c.paid_on <= as_of))
 
 
 def status_is(status: str, as_of: date) -> Any:
@@ -294,9 +292,12 @@ def aging(conn: Connection, where: list[Any], as_of: date) -> dict[str, Any]:
     """``rv.aging`` in one aggregate query: unpaid milestones' outstanding cents summed
     per bucket of days overdue (bucket edges as dates, so no date arithmetic in SQL)."""
     r, a = rv.receivables, rv.allocations
-    got = (select(a.c.received).where(a.c.deal_id == r.c.deal_id, a.c.seq == r.c.seq,
-                                      a.c.from_date <= as_of)
-           .order_by(a.c.from_date.desc()).limit(1).scalar_subquery())
+    then = (select(a.c.received).where(a.c.deal_id == r.c.deal_id, a.c.seq == r.c.seq,
+                                       a.c.from_date <= as_of)
+            .order_by(a.c.from_date.desc()).limit(1).scalar_subquery())
+    # the allocations are read only for deals paid after as_of
+    got = case((r.c.last_payment_on.is_(None), "0.00"),
+               (r.c.last_payment_on <= as_of, r.c.received_total), else_=then)
     bucket = case((r.c.due_on.is_(None), "current"), (r.c.due_on >= as_of, "current"),
                   (r.c.due_on >= as_of - timedelta(days=30), "1-30"),
                   (r.c.due_on >= as_of - timedelta(days=60), "31-60"),

@@ -49,7 +49,13 @@ receivables = Table(
     Column("delivery_completed_on", Date),
     Column("penalty_daily_percent", String(24), nullable=False),
     Column("penalty_cap_percent", String(24), nullable=False),
+    # counting every payment: the day it was paid in full, what it received, and the
+    # deal's last payment day (from then on what it received as of a date is the total)
+    Column("paid_on", Date),
+    Column("received_total", String(24), nullable=False),
+    Column("last_payment_on", Date),
     Index("ix_rm_receivables_owner_order", "owner", "deal_id", "seq"),  # a rep's page, in order
+    Index("ix_rm_receivables_due_paid", "due_on", "paid_on"),  # status filters and aging
 )
 #: What each milestone had received counting payments up to ``from_date`` (one row per
 #: distinct payment date): the as-of answer is the latest row on or before ``as_of``.
@@ -88,9 +94,11 @@ class Receivables(Rebuilt):
                   "delivery_completed_on": deal.delivery_completed_on,
                   "penalty_daily_percent": str(terms.daily_percent),
                   "penalty_cap_percent": str(terms.cap_percent)}
+        last = max((p["received_on"] for p in deal.payments), default=None)
         return [{**common, "seq": i, "milestone": r["milestone"], "percent": str(r["percent"]),
                  "trigger": r["trigger"], "amount": money(r["amount"]), "due_on": r["due_on"],
-                 "overdue_reason": r["overdue_reason"]}
+                 "overdue_reason": r["overdue_reason"], "paid_on": r["paid_on"],
+                 "received_total": money(r["received"]), "last_payment_on": last}
                 for i, r in enumerate(deal.receivables(), start=1)]
 
     @staticmethod
@@ -123,6 +131,8 @@ def as_of_rows(conn: Connection, where: list[Any], as_of: date,
 def row_as_of(row: dict[str, Any], allocation: tuple[str, date | None], as_of: date,
               policy: Policy) -> dict[str, Any]:
     got, paid_on = allocation
+    for stored_only in ("received_total", "last_payment_on"):  # the SQL filters' columns
+        row.pop(stored_only, None)
     paid = Decimal(got) >= Decimal(row["amount"])
     late = days_overdue(row["due_on"], paid, as_of)
     penalty = late_penalty(Decimal(row["contract_amount"]),

@@ -5,7 +5,7 @@ over HTTP."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from application import examples as ex
 from interfaces.container import Container
 from interfaces.http.app import create_app
 from projections import attach
+from projections import receivables as rv
 from projections.queries import Query, ReadModels
 from projections.runner import Runner
 from tests.conftest import STORES, World
@@ -178,6 +179,24 @@ def test_aging_puts_outstanding_money_in_buckets(
                                  "61-90": "0.00", "90+": "0.00"}
     assert answer["total_outstanding"] == "324000.00"
 
+
+def test_status_filters_and_aging_in_sql_agree_with_each_rows_own_status_on_every_day(
+        container: Container, world: World, demo: dict[str, Any]) -> None:
+    days = [date(2024, 3, 1) + timedelta(days=n) for n in range(0, 160, 3)]
+    seen: set[str] = set()
+
+    for day in days:
+        rows = read(container, world, "receivables", day)
+        filtered = {status: read(container, world, "receivables", day, status=status)
+                    for status in ("scheduled", "not_due", "due", "overdue", "paid")}
+        in_sql = models(container).aging(Query(world.staff["admin"], day))
+        in_sql.pop("position")
+
+        for status, found in filtered.items():
+            assert found == [r for r in rows if r["status"] == status], (day, status)
+        assert in_sql == rv.aging(rows, day), day
+        seen |= {r["status"] for r in rows}
+    assert seen >= {"scheduled", "not_due", "overdue", "paid"}  # the filters were exercised
 
 def test_the_pipeline_counts_deals_per_stage_and_conversion(
         container: Container, world: World, demo: dict[str, Any]) -> None:
