@@ -28,6 +28,13 @@ positions = Table(
     Column("name", String(40), primary_key=True),
     Column("position", Integer, nullable=False),
 )
+#: Each read model's table layout when its rows were written (``Projection.layout``): a
+#: read model whose tables changed since is rebuilt from the log when a runner starts.
+layouts = Table(
+    "projection_layouts", tracking_metadata,
+    Column("name", String(40), primary_key=True),
+    Column("layout", String(64), nullable=False),
+)
 
 
 def money(value: Decimal | None) -> str | None:
@@ -71,6 +78,14 @@ class Projection:
     @property
     def tables(self) -> list[Table]:
         return list(self.metadata.sorted_tables)
+
+    @property
+    def layout(self) -> str:
+        """sha256 of the tables' columns (name, type, nullable, key) and indexes."""
+        parts = [(t.name, [(c.name, str(c.type), c.nullable, c.primary_key) for c in t.columns],
+                  sorted((i.name or "", [c.name for c in i.columns]) for i in t.indexes))
+                 for t in self.tables]
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     def create(self, conn: Connection) -> None:
         self.metadata.create_all(conn)

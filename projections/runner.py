@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.pool import StaticPool
 
 from projections.base import (
@@ -33,6 +33,7 @@ from projections.base import (
     Rebuilt,
     Touched,
     checksum,
+    layouts,
     positions,
     read_positions,
     tracking_metadata,
@@ -84,11 +85,23 @@ class Runner:
 
     # -- schema ---------------------------------------------------------------------------
     def create(self) -> None:
+        """Create what is missing. A read model whose tables changed since its rows were
+        written (another column, another index: its ``layout``) is dropped and rebuilt
+        from position 0, so an upgrade never serves or writes rows of the old shape."""
         with self.connect(begin=True) as conn:
             tracking_metadata.create_all(conn)
-            for p in self.projections.values():
-                p.create(conn)
             have = {r[0] for r in conn.execute(positions.select()).all()}
+            stored = dict(conn.execute(select(layouts.c.name, layouts.c.layout)).all())
+            for name, p in self.projections.items():
+                if name in have and stored.get(name) != p.layout:
+                    log.warning("read model %s: its tables changed; rebuilding it", name)
+                    p.drop(conn)
+                    conn.execute(update(positions).where(positions.c.name == name)
+                                 .values(position=0))
+                p.create(conn)
+                if stored.get(name) != p.layout:
+                    conn.execute(delete(layouts).where(layouts.c.name == name))
+                    conn.execute(insert(layouts).values(name=name, layout=p.layout))
             missing = [{"name": n, "position": 0} for n in self.projections if n not in have]
             if missing:
                 conn.execute(positions.insert(), missing)

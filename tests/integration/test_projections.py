@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from application import examples as ex
 from application.clock import FixedClock
@@ -26,8 +26,9 @@ from application.service import Dealtrail
 from application.sql import make_engine
 from application.users import UserDirectory
 from projections import build_runner
+from projections.base import layouts
 from projections.runner import Runner
-from tests.conftest import STORES, World, new_postgres_schema
+from tests.conftest import DB_STORES, STORES, World, new_postgres_schema
 
 DEALTRAIL = Path(sys.executable).with_name("dealtrail")
 KILLS = int(os.environ.get("DEALTRAIL_TEST_KILLS", "20"))
@@ -59,6 +60,29 @@ def reference(app: Dealtrail, url: str, stop: int | None = None) -> dict[str, st
         runner.close()
         drop()
 
+
+@pytest.mark.parametrize("store_url", DB_STORES, indirect=True)
+def test_a_read_model_whose_tables_changed_is_rebuilt_when_a_runner_starts(
+        world: World) -> None:
+    ex.load_demo(world.app, world.clock, world.users)
+    first = build_runner(world.app)
+    first.catch_up()
+    head = first.head()
+    sums = checksums(first)
+    with first.connect(begin=True) as conn:  # as a version with other columns left it
+        conn.execute(update(layouts).where(layouts.c.name == "receivables")
+                     .values(layout="an older layout"))
+    first.close()
+
+    second = build_runner(world.app)
+    started = second.positions()
+    second.catch_up()
+
+    assert started["receivables"] == 0
+    assert {n: p for n, p in started.items() if n != "receivables"} == dict.fromkeys(
+        (n for n in started if n != "receivables"), head)
+    assert checksums(second) == sums
+    second.close()
 
 @pytest.mark.parametrize("store_url", STORES, indirect=True)
 def test_a_rebuild_equals_the_live_tables(world: World) -> None:
