@@ -19,6 +19,8 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +28,7 @@ import httpx
 from sqlalchemy import (
     JSON,
     Column,
+    Connection,
     Engine,
     Float,
     Integer,
@@ -37,6 +40,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.pool import StaticPool
 
 from application import access
 from application.errors import DealNotFoundError, InvalidInputError
@@ -101,7 +105,17 @@ class Webhooks:
         self.http = httpx.Client(timeout=timeout, follow_redirects=False)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # One shared connection (the in-memory database): a reader closing its use of it
+        # would roll back the worker's open transaction, so uses take turns (as the
+        # projections' Runner does).
+        self._shared = threading.RLock() if isinstance(engine.pool, StaticPool) else None
         metadata.create_all(engine)
+
+    @contextmanager
+    def _db(self, begin: bool = False) -> Iterator[Connection]:
+        with self._shared or nullcontext(), (
+                self.engine.begin() if begin else self.engine.connect()) as conn:
+            yield conn
 
     # -- use cases -------------------------------------------------------------------
     def subscribe(self, user: User, url: str, types: list[str], secret: str,
@@ -113,7 +127,7 @@ class Webhooks:
             raise InvalidInputError("a secret is required", field="secret")
         sid = str(uuid.uuid4())
         start = self.feed.head() if after is None else max(after, 0)
-        with self.engine.begin() as conn:
+        with self._db(begin=True) as conn:
             conn.execute(insert(subscriptions).values(
                 id=sid, url=url, types=list(types), secret=secret, created_by=user.name,
                 status="active", cursor=start, attempts=0, delivered=0, last_error=None,
@@ -122,7 +136,7 @@ class Webhooks:
 
     def status(self, user: User, sid: str) -> dict[str, Any]:
         access.require_any(user, SUBSCRIBE_ROLES, "reading webhook subscriptions")
-        with self.engine.connect() as conn:
+        with self._db() as conn:
             row = conn.execute(select(subscriptions).where(subscriptions.c.id == sid)).first()
             if row is None:
                 raise SubscriptionNotFoundError(f"no subscription {sid}", subscription=sid)
@@ -138,7 +152,7 @@ class Webhooks:
     def replay(self, user: User, sid: str, start: int) -> dict[str, Any]:
         """Deliver again from position ``start`` (inclusive) onwards."""
         self.status(user, sid)
-        with self.engine.begin() as conn:
+        with self._db(begin=True) as conn:
             conn.execute(update(subscriptions).where(subscriptions.c.id == sid).values(
                 cursor=max(start - 1, 0), attempts=0, status="active", next_attempt_at=0.0))
         return self.status(user, sid)
@@ -147,14 +161,14 @@ class Webhooks:
     def run_once(self) -> int:
         """One pass over every due subscription; answers how many deliveries succeeded."""
         now = time.time()
-        with self.engine.connect() as conn:
+        with self._db() as conn:
             due = conn.execute(select(subscriptions.c.id).where(
                 subscriptions.c.next_attempt_at <= now)).scalars().all()
         return sum(self._serve(sid) for sid in due if self._claim(sid))
 
     def _claim(self, sid: str) -> bool:
         now = time.time()
-        with self.engine.begin() as conn:
+        with self._db(begin=True) as conn:
             claimed = conn.execute(update(subscriptions).where(
                 subscriptions.c.id == sid, subscriptions.c.lease_until <= now).values(
                 lease_until=now + self.lease))
@@ -177,13 +191,13 @@ class Webhooks:
                     delivered += 1
                     sub = self._row(sid)
         finally:
-            with self.engine.begin() as conn:
+            with self._db(begin=True) as conn:
                 conn.execute(update(subscriptions).where(subscriptions.c.id == sid)
                              .values(lease_until=0.0))
         return delivered
 
     def _row(self, sid: str) -> Any:
-        with self.engine.connect() as conn:
+        with self._db() as conn:
             return conn.execute(select(subscriptions).where(subscriptions.c.id == sid)).one()
 
     def _deliver(self, sub: Any, event: dict[str, Any]) -> bool:
@@ -208,12 +222,12 @@ class Webhooks:
         if delivered:
             values |= {"attempts": 0, "status": "active", "last_error": None,
                        "delivered": subscriptions.c.delivered + 1}
-        with self.engine.begin() as conn:
+        with self._db(begin=True) as conn:
             conn.execute(update(subscriptions).where(subscriptions.c.id == sid).values(**values))
 
     def _failed(self, sub: Any, event: dict[str, Any], error: str) -> bool:
         attempts = sub.attempts + 1
-        with self.engine.begin() as conn:
+        with self._db(begin=True) as conn:
             if attempts >= self.max_attempts:
                 conn.execute(insert(dead_letters).values(
                     subscription_id=sub.id, position=event["position"], event_id=event["id"],
