@@ -9,11 +9,30 @@ database (and the ``?schema=`` of the URL, if any, as the search path).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
+
+
+class Connections:
+    """``use()`` a connection (``begin=True``: in a transaction) of an engine. On the
+    in-memory database every thread shares one connection, and a thread closing its use
+    rolls back another's open transaction, so there uses take turns (re-entrant)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._turns = threading.RLock() if isinstance(engine.pool, StaticPool) else None
+
+    @contextmanager
+    def use(self, begin: bool = False) -> Iterator[Connection]:
+        with self._turns or nullcontext(), (
+                self.engine.begin() if begin else self.engine.connect()) as conn:
+            yield conn
 
 
 def make_engine(database_url: str, name: str) -> Engine:

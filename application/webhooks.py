@@ -19,8 +19,6 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,7 +26,6 @@ import httpx
 from sqlalchemy import (
     JSON,
     Column,
-    Connection,
     Engine,
     Float,
     Integer,
@@ -40,12 +37,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.pool import StaticPool
 
 from application import access
 from application.errors import DealNotFoundError, InvalidInputError
 from application.feed import Feed
-from application.sql import make_engine
+from application.sql import Connections, make_engine
 from application.users import User
 
 log = logging.getLogger(__name__)
@@ -105,17 +101,8 @@ class Webhooks:
         self.http = httpx.Client(timeout=timeout, follow_redirects=False)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        # One shared connection (the in-memory database): a reader closing its use of it
-        # would roll back the worker's open transaction, so uses take turns (as the
-        # projections' Runner does).
-        self._shared = threading.RLock() if isinstance(engine.pool, StaticPool) else None
+        self._db = Connections(engine).use
         metadata.create_all(engine)
-
-    @contextmanager
-    def _db(self, begin: bool = False) -> Iterator[Connection]:
-        with self._shared or nullcontext(), (
-                self.engine.begin() if begin else self.engine.connect()) as conn:
-            yield conn
 
     # -- use cases -------------------------------------------------------------------
     def subscribe(self, user: User, url: str, types: list[str], secret: str,

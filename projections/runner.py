@@ -21,12 +21,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from sqlalchemy.pool import StaticPool
 
+from application.sql import Connections
 from projections.base import (
     DealCache,
     Projection,
@@ -72,16 +72,11 @@ class Runner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._advanced = threading.Condition()
-        # One shared connection (the in-memory database): a reader closing its use of it
-        # would roll back the runner's open transaction, so uses take turns.
-        self._shared = threading.RLock() if isinstance(engine.pool, StaticPool) else None
+        self.connections = Connections(engine)
         self.create()
 
-    @contextmanager
-    def connect(self, begin: bool = False) -> Iterator[Connection]:
-        with self._shared or nullcontext(), (
-                self.engine.begin() if begin else self.engine.connect()) as conn:
-            yield conn
+    def connect(self, begin: bool = False) -> AbstractContextManager[Connection]:
+        return self.connections.use(begin)
 
     # -- schema ---------------------------------------------------------------------------
     def create(self) -> None:
