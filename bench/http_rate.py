@@ -28,9 +28,7 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +39,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bench.server import DEALTRAIL, running
+
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CLIENTS = 16
 TODAY = date(2024, 3, 1)
@@ -48,17 +48,10 @@ FOLLOW_UP = json.dumps({
     "on": "2024-03-01", "channel": "phone", "contact": "陈总", "summary": "电话沟通",
     "feedback": "有兴趣", "next_step": "发送方案", "next_step_due": "2024-03-05",
 }, ensure_ascii=False).encode("utf-8")
-DEALTRAIL = Path(sys.executable).with_name("dealtrail")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # --- the server -------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prepare(home: Path, url: str, deals: int) -> list[uuid.UUID]:
@@ -87,28 +80,18 @@ def _prepare(home: Path, url: str, deals: int) -> list[uuid.UUID]:
 def serve(home: Path, url: str, profile: Path | None = None) -> Iterator[tuple[int, int]]:
     """A ``dealtrail serve`` subprocess (or, with ``profile``, the same server under
     cProfile, see ``_serve_profiled``); yields (port, pid)."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEALTRAIL_")}
-    env |= {"DEALTRAIL_DATABASE_URL": url, "DEALTRAIL_USERS_FILE": str(home / "users.toml")}
-    command = [str(DEALTRAIL), "serve", "--port", str(port), "--no-projections"]
+    env = {"DEALTRAIL_DATABASE_URL": url, "DEALTRAIL_USERS_FILE": str(home / "users.toml")}
     if profile is not None:
-        command = [sys.executable, "-m", "bench.http_rate", "--serve-profiled", str(port),
-                   str(profile)]
         env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
-    log = (home / "serve.log").open("w")
-    process = subprocess.Popen(command, cwd=home, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(port, process)
+
+    def command(port: int) -> list[str]:
+        if profile is None:
+            return [str(DEALTRAIL), "serve", "--port", str(port), "--no-projections"]
+        return [sys.executable, "-m", "bench.http_rate", "--serve-profiled", str(port),
+                str(profile)]
+
+    with running(home, env, command, ready_within=30) as (port, process):
         yield port, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def _serve_profiled(port: int, out: Path) -> None:
@@ -153,21 +136,6 @@ def _serve_profiled(port: int, out: Path) -> None:
             profiler.disable()  # this thread only; the workers are idle by now
             stats.add(profiler)
         stats.dump_stats(str(out))
-
-
-def _wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"serve exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"GET /health HTTP/1.1\r\nHost: bench\r\n\r\n")
-                if s.recv(64).startswith(b"HTTP/1.1 200"):
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("serve did not answer /health within 30 s")
 
 
 def _cpu_seconds(pid: int) -> float:

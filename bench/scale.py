@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -30,8 +29,8 @@ from typing import Any
 import httpx
 
 from bench import dataset
+from bench.server import DEALTRAIL, running
 
-DEALTRAIL = Path(sys.executable).with_name("dealtrail")
 TARGET_P95_MS, TARGET_RSS_MB = 20.0, 250.0
 MANAGER, REP = "zhaojingli", "zhangsan"
 Query = tuple[str, str, dict[str, Any]]  # route, user, parameters
@@ -68,49 +67,15 @@ def queries(deals: int) -> list[Query]:
 
 
 @contextmanager
-def server(n: int) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``dealtrail serve`` on the cached dataset of ``n`` deals, its projections caught up."""
+def server(n: int) -> Iterator[tuple[str, int]]:
+    """``dealtrail serve`` on the cached dataset of ``n`` deals, its projections caught
+    up; yields (url, pid)."""
     meta = dataset.build(n)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEALTRAIL_")}
-    env |= {"DEALTRAIL_DATABASE_URL": meta["database_url"],
-            "DEALTRAIL_USERS_FILE": meta["users_file"]}
-    process = subprocess.Popen([str(DEALTRAIL), "serve", "--port", str(port)],
-                               cwd=dataset.paths(n)["home"], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
-        yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"serve exited: {process.stdout.read()}")  # type: ignore[union-attr]
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("serve did not answer /health within 60 s")
+    env = {"DEALTRAIL_DATABASE_URL": meta["database_url"],
+           "DEALTRAIL_USERS_FILE": meta["users_file"]}
+    with running(dataset.paths(n)["home"], env,
+                 lambda port: [str(DEALTRAIL), "serve", "--port", str(port)]) as (port, process):
+        yield f"http://127.0.0.1:{port}", process.pid
 
 
 def timed(client: httpx.Client, path: str, user: str, params: dict[str, Any]) -> float:
@@ -137,7 +102,7 @@ def measure(n: int, rounds: int) -> dict[str, Any]:
     """Per route and overall: medians over ``rounds`` of each round's p50 and p95 (ms),
     ``/health``'s p95, and the server's peak RSS (MB) after the run."""
     listing = queries(n)
-    with server(n) as (url, process), httpx.Client(base_url=url, timeout=120) as client:
+    with server(n) as (url, pid), httpx.Client(base_url=url, timeout=120) as client:
         for route, user, params in listing:  # warm up: imports, caches, SQLite pages
             timed(client, route, user, params)
         per_round: list[dict[str, list[float]]] = []
@@ -151,7 +116,7 @@ def measure(n: int, rounds: int) -> dict[str, Any]:
                 samples.setdefault("/health", []).append(timed(client, "/health", MANAGER, {}))
             samples["overall"] = [t for r, ts in samples.items() if r != "/health" for t in ts]
             per_round.append(samples)
-        rss = peak_rss_mb(process.pid)
+        rss = peak_rss_mb(pid)
     figures = {route: {"p50_ms": statistics.median(statistics.median(s[route]) for s in per_round),
                        "p95_ms": statistics.median(p95(s[route]) for s in per_round)}
                for route in per_round[0]}
