@@ -45,7 +45,7 @@ class IdempotencyMiddleware:
 
     async def _run_and_store(self, scope: Scope, raw: bytes, receive: Receive, send: Send,
                              key_scope: KeyScope) -> None:
-        status, chunks = 500, []
+        status, chunks, messages = 500, [], []
 
         async def capture(message: Message) -> None:
             nonlocal status
@@ -53,7 +53,7 @@ class IdempotencyMiddleware:
                 status = message["status"]
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-            await send(message)
+            messages.append(message)
 
         try:
             await self.app(scope, _replay(raw, receive), capture)
@@ -63,6 +63,10 @@ class IdempotencyMiddleware:
                 await to_thread.run_sync(self.keys.finish, key_scope, answer)
             else:
                 await to_thread.run_sync(self.keys.release, key_scope)
+        # only now: a client that repeats the key at once must find the answer stored,
+        # not the key still in flight
+        for message in messages:
+            await send(message)
 
     def _scope(self, scope: Scope) -> KeyScope | None:
         if scope["method"] not in UNSAFE:
